@@ -1,0 +1,103 @@
+// The process-unit interface: one physical process (injector, flight, contact, thermal, ...).
+//
+// A unit declares its case section (schema), is built from the validated section, and is applied
+// to the rank's particles at the stages of the time step it takes part in. Units never call MPI and
+// never write files: the solver owns communication (ghosts, migration, reductions) and output. That
+// keeps every unit testable on a single particle. Units are registered by name in a UnitRegistry
+// (like LAMMPS styles); the time loop orders them by stage, then by registration order.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "solver/base/config.hpp"
+#include "solver/base/exact_sum.hpp"
+#include "solver/base/schema.hpp"
+#include "solver/particles/particle_store.hpp"
+
+namespace mps {
+
+// Stages of one time step, in order (velocity Verlet: kick-drift, forces, kick).
+enum class Stage : unsigned {
+  source = 1u << 0,         // injector, rotor feed: create particles
+  pre_force = 1u << 1,      // first half kick and drift (flight)
+  force = 1u << 2,          // contact, electrostatics: add to fx, fy, fz at the new positions
+  post_force = 1u << 3,     // second half kick (flight)
+  state = 1u << 4,          // beam, thermal, charging: per-particle state
+  boundary = 1u << 5,       // capture, domain: mark captured / escaped particles
+};
+inline unsigned operator|(Stage a, Stage b) { return static_cast<unsigned>(a) | static_cast<unsigned>(b); }
+inline bool has_stage(unsigned mask, Stage s) { return (mask & static_cast<unsigned>(s)) != 0; }
+
+struct StepContext {
+  double time = 0.0;  // at the start of the step
+  double dt = 0.0;
+  std::uint64_t step = 0;  // index of the step being taken (0 for the first)
+  std::uint64_t seed = 0;  // the case's random seed
+  // Work sharing for sources: this caller creates the new particles k with k % shares == share.
+  // What particle k is depends on k only, so the result does not depend on the rank count.
+  int share = 0;
+  int shares = 1;
+};
+
+// A named tally a unit contributes to diagnostics.csv and summary.json; the solver sums it over
+// ranks exactly (ExactSum), so it does not depend on the rank count. The solver also writes the
+// global sums to checkpoints and restores them on restart (hence the mutable pointer).
+struct TallyRef {
+  std::string name;  // with unit: "escaped_mass_kg"
+  ExactSum* sum;
+};
+
+class ProcessUnit {
+ public:
+  virtual ~ProcessUnit() = default;
+  virtual std::string name() const = 0;
+  virtual unsigned stages() const = 0;
+  virtual void apply(Stage stage, ParticleStore& particles, const StepContext& ctx) = 0;
+
+  // Tallies for diagnostics and summary (cumulative since the start of the run).
+  virtual std::vector<TallyRef> tallies() { return {}; }
+  // Largest time step this unit can take (the solver uses the minimum over units).
+  virtual double max_dt() const { return std::numeric_limits<double>::infinity(); }
+  // Distance within which this unit needs neighbour particles from other ranks (contacts).
+  virtual double ghost_cutoff() const { return 0.0; }
+  // Unit state beyond particle fields and tallies, for checkpoints (e.g. injection counters).
+  // It must be the same on every rank (the solver saves rank 0's copy).
+  virtual std::vector<std::pair<std::string, std::vector<double>>> save_state() const { return {}; }
+  virtual void load_state(const std::vector<std::pair<std::string, std::vector<double>>>&) {}
+};
+
+// What a factory gets: its own validated section and the whole case (for shared sections such as
+// `domain` or `material`).
+struct UnitContext {
+  const Config& section;
+  const Config& root;
+};
+
+struct UnitInfo {
+  std::string name;
+  std::string doc;
+  std::function<void(SectionSpec&)> declare;  // fill in the unit's section
+  std::function<std::unique_ptr<ProcessUnit>(const UnitContext&)> make;
+};
+
+class UnitRegistry {
+ public:
+  void add(UnitInfo info) { units_.push_back(std::move(info)); }
+  const UnitInfo* find(const std::string& name) const {
+    for (const auto& u : units_)
+      if (u.name == name) return &u;
+    return nullptr;
+  }
+  const std::vector<UnitInfo>& all() const { return units_; }
+
+ private:
+  std::vector<UnitInfo> units_;
+};
+
+}  // namespace mps

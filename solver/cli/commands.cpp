@@ -1,0 +1,16 @@
+#include "solver/cli/commands.hpp"
+
+namespace mps::cli {
+
+std::vector<std::string>& passthrough_args() {
+  static std::vector<std::string> args;
+  return args;
+}
+
+void register_all_commands(CLI::App& root, CommandList& out) {
+  register_run_command(root, out);
+  register_check_command(root, out);
+  register_schema_command(root, out);
+}
+
+}  // namespace mps::cli

@@ -1,0 +1,210 @@
+#include "solver/particles/decomposition.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace mps {
+
+Decomposition::Decomposition(MPI_Comm comm, const Vec3& lo, const Vec3& hi, int stream_axis,
+                             std::array<int, 3> cells)
+    : comm_(comm), axis_(stream_axis), lo_(lo), hi_(hi), cells_(cells) {
+  MPI_Comm_rank(comm_, &rank_);
+  MPI_Comm_size(comm_, &size_);
+  // Put as many ranks as possible along the stream axis: the balanced cut lives there.
+  int dims[3] = {0, 0, 0};
+  MPI_Dims_create(size_, 3, dims);
+  std::sort(dims, dims + 3, std::greater<>());
+  dims_ = {dims[1], dims[2], dims[2]};
+  dims_[axis_] = dims[0];
+  int k = 1;
+  for (int a = 0; a < 3; ++a)
+    if (a != axis_) dims_[a] = dims[k++];
+  // rank -> coordinates, stream axis fastest so neighbouring slabs are neighbouring ranks
+  int r = rank_;
+  std::array<int, 3> order{axis_, (axis_ + 1) % 3, (axis_ + 2) % 3};
+  for (int a : order) {
+    coords_[a] = r % dims_[a];
+    r /= dims_[a];
+  }
+  for (int a = 0; a < 3; ++a) {
+    cells_[a] = std::max(cells_[a], dims_[a]);
+    cuts_[a].resize(dims_[a] + 1);
+    for (int c = 0; c <= dims_[a]; ++c)
+      cuts_[a][c] = static_cast<int>((static_cast<long>(cells_[a]) * c) / dims_[a]);
+    cut_x_[a].resize(dims_[a] + 1);
+    for (int c = 0; c <= dims_[a]; ++c) cut_x_[a][c] = cut_position(a, cuts_[a][c]);
+  }
+}
+
+double Decomposition::cut_position(int axis, int cell) const {
+  return lo_[axis] + (hi_[axis] - lo_[axis]) * cell / cells_[axis];
+}
+
+int Decomposition::owner(double x, double y, double z) const {
+  const double p[3] = {x, y, z};
+  int c[3];
+  for (int a = 0; a < 3; ++a) {
+    const auto& cx = cut_x_[a];
+    // first interior cut above p: index of the slab
+    int s = static_cast<int>(std::upper_bound(cx.begin() + 1, cx.end() - 1, p[a]) - (cx.begin() + 1));
+    c[a] = s;
+  }
+  std::array<int, 3> order{axis_, (axis_ + 1) % 3, (axis_ + 2) % 3};
+  int r = 0, stride = 1;
+  for (int a : order) {
+    r += c[a] * stride;
+    stride *= dims_[a];
+  }
+  return r;
+}
+
+std::array<Vec3, 2> Decomposition::box(int rank) const {
+  std::array<int, 3> c{};
+  std::array<int, 3> order{axis_, (axis_ + 1) % 3, (axis_ + 2) % 3};
+  for (int a : order) {
+    c[a] = rank % dims_[a];
+    rank /= dims_[a];
+  }
+  std::array<Vec3, 2> b{};
+  for (int a = 0; a < 3; ++a) {
+    b[0][a] = cut_x_[a][c[a]];
+    b[1][a] = cut_x_[a][c[a] + 1];
+  }
+  return b;
+}
+
+std::vector<int> Decomposition::ownership_counts(int axis) const {
+  std::vector<int> n(dims_[axis]);
+  for (int c = 0; c < dims_[axis]; ++c) n[c] = cuts_[axis][c + 1] - cuts_[axis][c];
+  return n;
+}
+
+bool Decomposition::rebalance(const ParticleStore& p) {
+  const int nb = cells_[axis_];
+  if (dims_[axis_] == 1) return false;
+  std::vector<long long> hist(nb, 0), global(nb, 0);
+  const double* x = p.ptr(axis_ == 0 ? Field::px : axis_ == 1 ? Field::py : Field::pz);
+  const double lo = lo_[axis_], w = (hi_[axis_] - lo_[axis_]) / nb;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    int b = static_cast<int>(std::floor((x[i] - lo) / w));
+    hist[std::clamp(b, 0, nb - 1)]++;
+  }
+  MPI_Allreduce(hist.data(), global.data(), nb, MPI_LONG_LONG, MPI_SUM, comm_);
+  long long total = 0;
+  for (auto h : global) total += h;
+  if (total == 0) return false;
+  // Cut c at the first cell edge where the cumulative count reaches c/P of the total; each slab
+  // keeps at least one cell.
+  const int P = dims_[axis_];
+  std::vector<int> cuts(P + 1);
+  cuts[0] = 0;
+  cuts[P] = nb;
+  long long cum = 0;
+  int cell = 0;
+  for (int c = 1; c < P; ++c) {
+    const double target = static_cast<double>(total) * c / P;
+    while (cell < nb && static_cast<double>(cum + global[cell]) <= target) cum += global[cell++];
+    // pick the edge (cell or cell+1) closer to the target
+    int edge = cell;
+    if (cell < nb && std::abs(static_cast<double>(cum + global[cell]) - target) <
+                         std::abs(static_cast<double>(cum) - target))
+      edge = cell + 1;
+    cuts[c] = std::clamp(edge, cuts[c - 1] + 1, nb - (P - c));
+    // keep the running count consistent with the chosen edge
+    while (cell < cuts[c]) cum += global[cell++];
+  }
+  if (cuts == cuts_[axis_]) return false;
+  cuts_[axis_] = cuts;
+  for (int c = 0; c <= P; ++c) cut_x_[axis_][c] = cut_position(axis_, cuts[c]);
+  return true;
+}
+
+double Decomposition::imbalance(std::size_t local_count) const {
+  long long n = static_cast<long long>(local_count), mx = 0, sum = 0;
+  MPI_Allreduce(&n, &mx, 1, MPI_LONG_LONG, MPI_MAX, comm_);
+  MPI_Allreduce(&n, &sum, 1, MPI_LONG_LONG, MPI_SUM, comm_);
+  if (sum == 0) return 1.0;
+  return static_cast<double>(mx) * size_ / static_cast<double>(sum);
+}
+
+namespace {
+
+// Exchange packed particles: send[r] holds the doubles for rank r; returns what arrived.
+std::vector<double> alltoallv(MPI_Comm comm, int size, const std::vector<std::vector<double>>& send) {
+  std::vector<int> scount(size), rcount(size), sdisp(size + 1, 0), rdisp(size + 1, 0);
+  for (int r = 0; r < size; ++r) scount[r] = static_cast<int>(send[r].size());
+  MPI_Alltoall(scount.data(), 1, MPI_INT, rcount.data(), 1, MPI_INT, comm);
+  for (int r = 0; r < size; ++r) {
+    sdisp[r + 1] = sdisp[r] + scount[r];
+    rdisp[r + 1] = rdisp[r] + rcount[r];
+  }
+  std::vector<double> sbuf(sdisp[size]), rbuf(rdisp[size]);
+  for (int r = 0; r < size; ++r) std::copy(send[r].begin(), send[r].end(), sbuf.begin() + sdisp[r]);
+  MPI_Alltoallv(sbuf.data(), scount.data(), sdisp.data(), MPI_DOUBLE, rbuf.data(), rcount.data(),
+                rdisp.data(), MPI_DOUBLE, comm);
+  return rbuf;
+}
+
+}  // namespace
+
+std::size_t migrate(ParticleStore& p, const Decomposition& d) {
+  const int size = d.size();
+  if (size == 1) return 0;
+  const std::size_t n = p.size();
+  const double* x = p.ptr(Field::px);
+  const double* y = p.ptr(Field::py);
+  const double* z = p.ptr(Field::pz);
+  std::vector<int> dest(n);
+  long long leaving = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    dest[i] = d.owner(x[i], y[i], z[i]);
+    leaving += dest[i] != d.rank();
+  }
+  long long any = 0;
+  MPI_Allreduce(&leaving, &any, 1, MPI_LONG_LONG, MPI_SUM, d.comm());
+  if (any == 0) return 0;
+  const std::size_t stride = ParticleStore::packed_size(kMigrate);
+  std::vector<std::vector<double>> send(size);
+  std::vector<char> keep(n, 1);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (dest[i] == d.rank()) continue;
+    auto& b = send[dest[i]];
+    b.resize(b.size() + stride);
+    p.pack(i, kMigrate, b.data() + b.size() - stride);
+    keep[i] = 0;
+  }
+  p.compact(keep);
+  std::vector<double> in = alltoallv(d.comm(), size, send);
+  for (std::size_t off = 0; off < in.size(); off += stride) p.unpack_append(in.data() + off, kMigrate);
+  return static_cast<std::size_t>(leaving);
+}
+
+void exchange_ghosts(ParticleStore& p, const Decomposition& d, double cutoff) {
+  p.drop_ghosts();
+  const int size = d.size();
+  if (size == 1 || cutoff <= 0.0) return;
+  const std::size_t n = p.size();
+  const double* x[3] = {p.ptr(Field::px), p.ptr(Field::py), p.ptr(Field::pz)};
+  const std::size_t stride = ParticleStore::packed_size(kGhost);
+  std::vector<std::vector<double>> send(size);
+  std::vector<std::array<Vec3, 2>> boxes(size);
+  for (int r = 0; r < size; ++r) boxes[r] = d.box(r);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (int r = 0; r < size; ++r) {
+      if (r == d.rank()) continue;
+      bool near = true;
+      for (int a = 0; a < 3 && near; ++a)
+        near = x[a][i] >= boxes[r][0][a] - cutoff && x[a][i] <= boxes[r][1][a] + cutoff;
+      if (!near) continue;
+      auto& b = send[r];
+      b.resize(b.size() + stride);
+      p.pack(i, kGhost, b.data() + b.size() - stride);
+    }
+  }
+  std::vector<double> in = alltoallv(d.comm(), size, send);
+  std::size_t count = 0;
+  for (std::size_t off = 0; off < in.size(); off += stride, ++count) p.unpack_append(in.data() + off, kGhost);
+  p.mark_ghosts(count);
+}
+
+}  // namespace mps

@@ -1,0 +1,68 @@
+// Cartesian domain decomposition of the simulation box over MPI ranks.
+//
+// Ranks form a px x py x pz grid (MPI_Dims_create). Cuts are tensor-product planes, so each
+// rank owns a box and the cut positions per axis map onto the ownership ranges (lx, ly, lz) of a
+// PETSc DMDA built on a grid of `cells` cells per axis: particles and grid cells then live on the
+// same rank. Along the stream axis the cuts are placed by particle count (streams are thin and
+// concentrated: uniform cuts would leave most ranks idle); across it they are uniform.
+#pragma once
+
+#include <mpi.h>
+
+#include <array>
+#include <vector>
+
+#include "solver/base/config.hpp"
+#include "solver/particles/particle_store.hpp"
+
+namespace mps {
+
+class Decomposition {
+ public:
+  // cells: grid cells per axis that cut planes snap to (the balancing histogram along the stream
+  // axis and, if a field grid exists, its cells).
+  Decomposition(MPI_Comm comm, const Vec3& lo, const Vec3& hi, int stream_axis,
+                std::array<int, 3> cells);
+
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+  MPI_Comm comm() const { return comm_; }
+  const std::array<int, 3>& dims() const { return dims_; }
+  const std::array<int, 3>& coords() const { return coords_; }
+  int stream_axis() const { return axis_; }
+
+  // Owner rank of a point; points outside the box belong to the nearest box.
+  int owner(double x, double y, double z) const;
+  // This rank's box and any rank's box.
+  std::array<Vec3, 2> box(int rank) const;
+  // Cut cell indices per axis: rank coordinate c owns cells [cuts[a][c], cuts[a][c+1]).
+  const std::array<std::vector<int>, 3>& cell_cuts() const { return cuts_; }
+  // Number of cells owned per rank coordinate (PETSc DMDA lx, ly, lz).
+  std::vector<int> ownership_counts(int axis) const;
+
+  // Recompute the stream-axis cuts so every slab holds about the same number of particles
+  // (collective). Returns true if the cuts changed.
+  bool rebalance(const ParticleStore& p);
+  // max / mean of particles per rank (collective).
+  double imbalance(std::size_t local_count) const;
+
+ private:
+  double cut_position(int axis, int cell) const;
+  MPI_Comm comm_;
+  int rank_ = 0, size_ = 1, axis_ = 0;
+  Vec3 lo_, hi_;
+  std::array<int, 3> cells_{}, dims_{1, 1, 1}, coords_{0, 0, 0};
+  std::array<std::vector<int>, 3> cuts_;
+  std::array<std::vector<double>, 3> cut_x_;  // cut positions
+};
+
+// Move particles to the ranks that own them (MPI_Alltoallv of packed fields; particles may cross
+// several subdomains in one step). Skipped when an all-reduce says nothing moved. Collective.
+// Returns the number of particles this rank sent.
+std::size_t migrate(ParticleStore& p, const Decomposition& d);
+
+// Append copies of neighbours' particles within `cutoff` of this rank's box as ghosts
+// (ParticleStore::mark_ghosts). Collective. Drop them with ParticleStore::drop_ghosts().
+void exchange_ghosts(ParticleStore& p, const Decomposition& d, double cutoff);
+
+}  // namespace mps

@@ -1,0 +1,136 @@
+#include "solver/particles/particle_store.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <numeric>
+
+namespace mps {
+
+std::string_view to_string(ParticleState s) {
+  switch (s) {
+    case ParticleState::feeding: return "feeding";
+    case ParticleState::in_rotor: return "in_rotor";
+    case ParticleState::flying: return "flying";
+    case ParticleState::captured: return "captured";
+    case ParticleState::escaped: return "escaped";
+  }
+  return "unknown";
+}
+
+const std::array<FieldInfo, kFieldCount>& field_table() {
+  static const std::array<FieldInfo, kFieldCount> t = [] {
+    std::array<FieldInfo, kFieldCount> a{};
+    int i = 0;
+#define MPS_X(f, out, flags) a[i++] = FieldInfo{#f, out, flags, 1};
+    MPS_PARTICLE_FIELDS(MPS_X)
+#undef MPS_X
+    // consecutive fields with the same output name form a 3-vector
+    for (int k = 0; k + 2 < kFieldCount; ++k) {
+      if (a[k].components == 1 && a[k].output_name == a[k + 1].output_name &&
+          a[k].output_name == a[k + 2].output_name) {
+        a[k].components = 3;
+        a[k + 1].components = 0;
+        a[k + 2].components = 0;
+      }
+    }
+    return a;
+  }();
+  return t;
+}
+
+std::size_t ParticleStore::push_back(std::uint64_t id, ParticleState s) {
+  for (auto& v : data_) v.push_back(0.0);
+  id_.push_back(id);
+  state_.push_back(s);
+  return id_.size() - 1;
+}
+
+void ParticleStore::reserve(std::size_t n) {
+  for (auto& v : data_) v.reserve(n);
+  id_.reserve(n);
+  state_.reserve(n);
+}
+
+void ParticleStore::resize(std::size_t n) {
+  for (auto& v : data_) v.resize(n, 0.0);
+  id_.resize(n, 0);
+  state_.resize(n, ParticleState::feeding);
+}
+
+void ParticleStore::clear() {
+  for (auto& v : data_) v.clear();
+  id_.clear();
+  state_.clear();
+  ghosts_ = 0;
+}
+
+void ParticleStore::drop_ghosts() {
+  resize(size() - ghosts_);
+  ghosts_ = 0;
+}
+
+void ParticleStore::compact(const std::vector<char>& keep) {
+  const std::size_t n = id_.size();
+  std::size_t j = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!keep[i]) continue;
+    if (i != j) {
+      for (auto& v : data_) v[j] = v[i];
+      id_[j] = id_[i];
+      state_[j] = state_[i];
+    }
+    ++j;
+  }
+  resize(j);
+}
+
+void ParticleStore::sort_by_id() {
+  const std::size_t n = size();
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](auto a, auto b) { return id_[a] < id_[b]; });
+  std::vector<double> tmp(n);
+  for (auto& v : data_) {
+    for (std::size_t i = 0; i < n; ++i) tmp[i] = v[order[i]];
+    std::copy(tmp.begin(), tmp.end(), v.begin());
+  }
+  std::vector<std::uint64_t> ids(n);
+  std::vector<ParticleState> st(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    ids[i] = id_[order[i]];
+    st[i] = state_[order[i]];
+  }
+  id_.swap(ids);
+  state_.swap(st);
+}
+
+std::size_t ParticleStore::packed_size(unsigned mask) {
+  std::size_t n = 2;  // id, state
+  for (const auto& f : field_table())
+    if (f.flags & mask) ++n;
+  return n;
+}
+
+void ParticleStore::pack(std::size_t i, unsigned mask, double* out) const {
+  *out++ = std::bit_cast<double>(id_[i]);
+  *out++ = std::bit_cast<double>(static_cast<std::uint64_t>(state_[i]));
+  const auto& t = field_table();
+  for (int k = 0; k < kFieldCount; ++k)
+    if (t[k].flags & mask) *out++ = data_[k][i];
+}
+
+std::size_t ParticleStore::unpack_append(const double* in, unsigned mask) {
+  std::size_t i = push_back(std::bit_cast<std::uint64_t>(in[0]),
+                            static_cast<ParticleState>(std::bit_cast<std::uint64_t>(in[1])));
+  in += 2;
+  const auto& t = field_table();
+  for (int k = 0; k < kFieldCount; ++k)
+    if (t[k].flags & mask) data_[k][i] = *in++;
+  return i;
+}
+
+std::size_t ParticleStore::bytes_per_particle() const {
+  return kFieldCount * sizeof(double) + sizeof(std::uint64_t) + sizeof(ParticleState);
+}
+
+}  // namespace mps

@@ -1,0 +1,124 @@
+// Structure-of-arrays particle container with stable 64-bit ids.
+//
+// Every double-valued per-particle field is declared once in MPS_PARTICLE_FIELDS (name, output
+// name with unit, flags); that one list drives storage, migration, ghosts, checkpoints and VTK
+// output, so adding a field is one line (the LAMMPS atom-style lesson in DESIGN.md section 7).
+// Vector quantities are stored as three scalar arrays (px, py, pz) for vectorised loops.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace mps {
+
+enum class ParticleState : std::uint8_t {
+  feeding = 0,   // in the reservoir / feed, not yet in the rotor
+  in_rotor = 1,  // inside a rotor channel
+  flying = 2,    // free flight in the vacuum vessel
+  captured = 3,  // stuck on a catcher (removed from the store after tallying)
+  escaped = 4,   // left the domain (removed after tallying)
+};
+inline constexpr int kParticleStateCount = 5;
+std::string_view to_string(ParticleState s);
+
+// Field flags.
+inline constexpr unsigned kMigrate = 1u;     // travels with the particle between ranks
+inline constexpr unsigned kGhost = 2u;       // copied to ghost particles (contacts)
+inline constexpr unsigned kCheckpoint = 4u;  // written to / read from HDF5 checkpoints
+inline constexpr unsigned kOutput = 8u;      // written to VTK output
+inline constexpr unsigned kAll = kMigrate | kGhost | kCheckpoint | kOutput;
+inline constexpr unsigned kState = kMigrate | kCheckpoint | kOutput;  // not needed by ghosts
+
+// X(field, "vtk/hdf5 name with unit", flags). Vector components are consecutive and named
+// name_x/_y/_z in the output; output groups them into one 3-component array (see vector_groups).
+#define MPS_PARTICLE_FIELDS(X)                                             \
+  X(px, "position_m", kAll)                                                \
+  X(py, "position_m", kAll)                                                \
+  X(pz, "position_m", kAll)                                                \
+  X(vx, "velocity_m_per_s", kAll)                                          \
+  X(vy, "velocity_m_per_s", kAll)                                          \
+  X(vz, "velocity_m_per_s", kAll)                                          \
+  X(wx, "angular_velocity_rad_per_s", kAll)                                \
+  X(wy, "angular_velocity_rad_per_s", kAll)                                \
+  X(wz, "angular_velocity_rad_per_s", kAll)                                \
+  X(diameter, "diameter_m", kAll)                                          \
+  X(mass, "mass_kg", kAll)                                                 \
+  X(enthalpy, "specific_enthalpy_J_per_kg", kState)                        \
+  X(temperature, "temperature_K", kAll)                                    \
+  X(liquid_fraction, "liquid_fraction", kState)                            \
+  X(charge, "charge_C", kAll)                                              \
+  X(peak_temperature, "peak_temperature_K", kState)                        \
+  X(time_molten, "time_molten_s", kState)                                  \
+  X(beam_power, "beam_power_W", kState)                                    \
+  X(beam_current, "beam_current_A", kState)                                \
+  X(injection_time, "injection_time_s", kState)                            \
+  X(fx, "force_N", kMigrate | kCheckpoint) /* forces persist: velocity Verlet */ \
+  X(fy, "force_N", kMigrate | kCheckpoint)                                 \
+  X(fz, "force_N", kMigrate | kCheckpoint)
+
+enum class Field : int {
+#define MPS_X(f, out, flags) f,
+  MPS_PARTICLE_FIELDS(MPS_X)
+#undef MPS_X
+      count
+};
+inline constexpr int kFieldCount = static_cast<int>(Field::count);
+
+struct FieldInfo {
+  std::string_view name;         // code name, e.g. "px"
+  std::string_view output_name;  // name with unit, e.g. "position_m"
+  unsigned flags;
+  int components;   // 3 for the first component of a vector group, 0 for its other components, 1 scalar
+};
+const std::array<FieldInfo, kFieldCount>& field_table();
+
+// Owned particles of one rank (plus, after the solver's ghost exchange, ghost copies at the end:
+// indices [size(), size() + ghost_count()) are read-only neighbours from other ranks).
+class ParticleStore {
+ public:
+  std::size_t size() const { return id_.size(); }
+  std::size_t ghost_count() const { return ghosts_; }
+  bool empty() const { return id_.empty(); }
+
+  // Field arrays: p[Field::px][i]. Raw pointers for hot loops.
+  std::vector<double>& operator[](Field f) { return data_[static_cast<int>(f)]; }
+  const std::vector<double>& operator[](Field f) const { return data_[static_cast<int>(f)]; }
+  double* ptr(Field f) { return data_[static_cast<int>(f)].data(); }
+  const double* ptr(Field f) const { return data_[static_cast<int>(f)].data(); }
+  std::vector<std::uint64_t>& ids() { return id_; }
+  const std::vector<std::uint64_t>& ids() const { return id_; }
+  std::vector<ParticleState>& states() { return state_; }
+  const std::vector<ParticleState>& states() const { return state_; }
+
+  // Append one particle with every field zero; returns its index.
+  std::size_t push_back(std::uint64_t id, ParticleState s);
+  void reserve(std::size_t n);
+  void resize(std::size_t n);  // new entries zero, id 0, state feeding
+  void clear();
+  // Remove particles whose keep[i] is false, keeping the order of the others (stable).
+  void compact(const std::vector<char>& keep);
+  // Order particles by id (deterministic reductions and output).
+  void sort_by_id();
+  // Ghosts: the solver appends copies after the owned particles and drops them again.
+  void drop_ghosts();
+  void mark_ghosts(std::size_t n) { ghosts_ = n; }
+
+  // Pack / unpack particle i into a flat buffer of doubles (ids and state bit-cast) for migration
+  // and ghost exchange; the count of doubles per particle is packed_size(flags).
+  static std::size_t packed_size(unsigned flag_mask);
+  void pack(std::size_t i, unsigned flag_mask, double* out) const;
+  std::size_t unpack_append(const double* in, unsigned flag_mask);
+
+  std::size_t bytes_per_particle() const;
+
+ private:
+  std::array<std::vector<double>, kFieldCount> data_;
+  std::vector<std::uint64_t> id_;
+  std::vector<ParticleState> state_;
+  std::size_t ghosts_ = 0;
+};
+
+}  // namespace mps

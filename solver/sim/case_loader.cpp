@@ -1,0 +1,360 @@
+#include "solver/sim/case_loader.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "solver/base/errors.hpp"
+#include "solver/base/units.hpp"
+
+namespace mps {
+
+namespace {
+
+struct Where {
+  const std::string& file;
+  std::string path;
+};
+
+YAML::Mark mark_of(const YAML::Node& n) {
+  return n.IsDefined() ? n.Mark() : YAML::Mark::null_mark();
+}
+
+std::string loc(const std::string& file, const YAML::Mark& m) {
+  std::ostringstream os;
+  os << file;
+  if (m.line >= 0) os << ':' << m.line + 1 << ':' << m.column + 1;
+  return os.str();
+}
+
+[[noreturn]] void fail(const std::string& file, const YAML::Node& n, const std::string& path,
+                       const std::string& what) {
+  throw InputError(loc(file, mark_of(n)) + ": " + path + ": " + what);
+}
+
+std::string scalar_text(const std::string& file, const YAML::Node& n, const std::string& path,
+                        const char* expected) {
+  if (!n.IsScalar()) fail(file, n, path, std::string("expected ") + expected + ", got a " +
+                                         (n.IsMap() ? "map" : n.IsSequence() ? "list" : "null"));
+  return n.Scalar();
+}
+
+double read_quantity(const std::string& file, const YAML::Node& n, const std::string& path,
+                     const KeySpec& k) {
+  std::string text = scalar_text(file, n, path, ("a " + k.dimension.name() + " quantity").c_str());
+  double v = 0;
+  try {
+    v = parse_quantity_as(text, k.dimension);
+  } catch (const InputError& e) {
+    fail(file, n, path, e.what());
+  }
+  return v;
+}
+
+void check_range(const std::string& file, const YAML::Node& n, const std::string& path,
+                 const KeySpec& k, double v) {
+  bool ok = k.min_exclusive ? v > k.min : v >= k.min;
+  ok = ok && v <= k.max;
+  if (!ok) {
+    std::ostringstream os;
+    os.precision(10);
+    os << "value " << v << (k.dimension.dimensionless() ? "" : " " + k.dimension.str())
+       << " is out of range: expected " << k.range_text();
+    fail(file, n, path, os.str());
+  }
+}
+
+Config::Value read_value(const std::string& file, const YAML::Node& n, const std::string& path,
+                         const KeySpec& k) {
+  switch (k.kind) {
+    case ValueKind::quantity: {
+      double v = read_quantity(file, n, path, k);
+      check_range(file, n, path, k, v);
+      return v;
+    }
+    case ValueKind::integer: {
+      std::string t = scalar_text(file, n, path, "an integer");
+      double d = 0;
+      try {
+        Quantity q = parse_quantity(t);
+        if (q.has_unit) throw InputError("unexpected unit");
+        d = q.value;
+      } catch (const InputError&) {
+        fail(file, n, path, "expected an integer, got '" + t + "'");
+      }
+      if (d != std::floor(d) || std::abs(d) > 9.0e15)
+        fail(file, n, path, "expected an integer, got '" + t + "'");
+      check_range(file, n, path, k, d);
+      return static_cast<std::int64_t>(d);
+    }
+    case ValueKind::boolean: {
+      std::string t = scalar_text(file, n, path, "true or false");
+      if (t == "true" || t == "yes" || t == "on") return true;
+      if (t == "false" || t == "no" || t == "off") return false;
+      fail(file, n, path, "expected true or false, got '" + t + "'");
+    }
+    case ValueKind::string:
+      return scalar_text(file, n, path, "a string");
+    case ValueKind::choice: {
+      std::string t = scalar_text(file, n, path, "a string");
+      for (const auto& c : k.choices)
+        if (c == t) return t;
+      std::string msg = "'" + t + "' is not one of:";
+      for (const auto& c : k.choices) msg += " " + c;
+      auto s = did_you_mean(t, k.choices);
+      if (!s.empty()) msg += " (did you mean '" + s + "'?)";
+      fail(file, n, path, msg);
+    }
+    case ValueKind::vector3: {
+      if (!n.IsSequence() || n.size() != 3)
+        fail(file, n, path, "expected a list of 3 " + k.dimension.name() + " values, e.g. [0, 0, 1]");
+      Vec3 v{};
+      for (std::size_t i = 0; i < 3; ++i) v[i] = read_quantity(file, n[i], path, k);
+      return v;
+    }
+    case ValueKind::quantity_list: {
+      if (!n.IsSequence()) fail(file, n, path, "expected a list of " + k.dimension.name() + " values");
+      std::vector<double> v;
+      for (std::size_t i = 0; i < n.size(); ++i) {
+        double x = read_quantity(file, n[i], path, k);
+        check_range(file, n[i], path, k, x);
+        v.push_back(x);
+      }
+      return v;
+    }
+    case ValueKind::string_list: {
+      if (!n.IsSequence()) fail(file, n, path, "expected a list of strings");
+      std::vector<std::string> v;
+      for (std::size_t i = 0; i < n.size(); ++i) v.push_back(scalar_text(file, n[i], path, "a string"));
+      return v;
+    }
+  }
+  fail(file, n, path, "internal: unknown kind");
+}
+
+Config::Value read_default(const KeySpec& k, const std::string& path) {
+  try {
+    YAML::Node n = YAML::Load(*k.default_text);
+    static const std::string label = "<schema default>";
+    return read_value(label, n, path, k);
+  } catch (const YAML::Exception& e) {
+    throw InputError("internal: bad schema default for " + path + ": " + e.what());
+  }
+}
+
+void read_section(const std::string& file, const YAML::Node& node, const SectionSpec& spec,
+                  const std::string& path, Config& out) {
+  if (node && !node.IsNull() && !node.IsMap())
+    fail(file, node, path, "expected a map of keys (section '" + spec.name() + "')");
+  // unknown keys
+  if (node && node.IsMap() && !spec.is_open()) {
+    for (const auto& kv : node) {
+      std::string key = kv.first.as<std::string>();
+      if (spec.find_key(key) || spec.find_section(key)) continue;
+      std::string msg = "unknown key '" + key + "'";
+      auto s = did_you_mean(key, spec.all_names());
+      if (!s.empty()) msg += " (did you mean '" + s + "'?)";
+      else {
+        msg += "; known keys:";
+        for (const auto& nm : spec.all_names()) msg += " " + nm;
+      }
+      fail(file, kv.first, path.empty() ? key : path + "." + key, msg);
+    }
+  }
+  auto child_path = [&](const std::string& n) { return path.empty() ? n : path + "." + n; };
+  for (const auto& k : spec.keys()) {
+    YAML::Node v = (node && node.IsMap()) ? node[k.name] : YAML::Node();
+    if (v && !v.IsNull()) {
+      out.set(k.name, read_value(file, v, child_path(k.name), k));
+    } else if (k.required) {
+      throw InputError(loc(file, mark_of(node)) + ": " + child_path(k.name) + ": missing required key (" +
+                       k.doc + ")");
+    } else if (k.default_text) {
+      out.set(k.name, read_default(k, child_path(k.name)));
+    }
+  }
+  for (const auto& sub : spec.sections()) {
+    YAML::Node v = (node && node.IsMap()) ? node[sub->name()] : YAML::Node();
+    const bool present = v && !v.IsNull();
+    if (sub->is_list()) {
+      auto& list = out.add_section_list(sub->name());
+      if (!present) {
+        if (sub->required())
+          throw InputError(loc(file, mark_of(node)) + ": " + child_path(sub->name()) +
+                           ": missing required list");
+        continue;
+      }
+      if (!v.IsSequence()) fail(file, v, child_path(sub->name()), "expected a list of maps");
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        std::string p = child_path(sub->name()) + "[" + std::to_string(i) + "]";
+        Config c(p);
+        read_section(file, v[i], *sub, p, c);
+        list.push_back(std::move(c));
+      }
+    } else if (present || sub->required()) {
+      read_section(file, v, *sub, child_path(sub->name()), out.add_section(sub->name()));
+    }
+  }
+}
+
+YAML::Node parse_yaml(const std::string& text, const std::string& file) {
+  try {
+    YAML::Node n = YAML::Load(text);
+    if (!n || n.IsNull()) throw InputError(file + ": the case file is empty");
+    if (!n.IsMap()) throw InputError(loc(file, n.Mark()) + ": expected a map of sections at the top level");
+    return n;
+  } catch (const YAML::ParserException& e) {
+    throw InputError(loc(file, e.mark) + ": malformed YAML: " + e.msg);
+  }
+}
+
+void apply_override(YAML::Node root, const std::string& spec) {
+  auto eq = spec.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw InputError("--set " + spec + ": expected key.path=value");
+  std::string path = spec.substr(0, eq), value = spec.substr(eq + 1);
+  YAML::Node v;
+  try {
+    v = YAML::Load(value);
+  } catch (const YAML::ParserException& e) {
+    throw InputError("--set " + spec + ": malformed value: " + e.msg);
+  }
+  std::vector<std::string> parts;
+  std::stringstream ss(path);
+  for (std::string p; std::getline(ss, p, '.');) parts.push_back(p);
+  // descend with a stack of nodes, creating maps as needed
+  std::vector<YAML::Node> stack{root};
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    YAML::Node cur = stack.back();
+    if (!cur[parts[i]] || cur[parts[i]].IsNull()) cur[parts[i]] = YAML::Node(YAML::NodeType::Map);
+    stack.push_back(cur[parts[i]]);
+  }
+  stack.back()[parts.back()] = v;
+}
+
+void emit_config(YAML::Emitter& out, const Config& c, const SectionSpec& spec) {
+  out << YAML::BeginMap;
+  for (const auto& k : spec.keys()) {
+    if (!c.has(k.name)) continue;
+    out << YAML::Key << k.name << YAML::Value;
+    const auto& v = c.values().at(k.name);
+    std::visit(
+        [&](const auto& x) {
+          using T = std::decay_t<decltype(x)>;
+          if constexpr (std::is_same_v<T, Vec3>) {
+            out << YAML::Flow << YAML::BeginSeq << x[0] << x[1] << x[2] << YAML::EndSeq;
+          } else if constexpr (std::is_same_v<T, std::vector<double>> ||
+                               std::is_same_v<T, std::vector<std::string>>) {
+            out << YAML::Flow << YAML::BeginSeq;
+            for (const auto& e : x) out << e;
+            out << YAML::EndSeq;
+          } else {
+            out << x;
+          }
+        },
+        v);
+    if ((k.kind == ValueKind::quantity || k.kind == ValueKind::vector3 ||
+         k.kind == ValueKind::quantity_list) && !k.dimension.dimensionless())
+      out << YAML::Comment(k.dimension.str());
+  }
+  for (const auto& sub : spec.sections()) {
+    if (sub->is_list()) {
+      const auto& list = c.list_or_empty(sub->name());
+      if (list.empty()) continue;
+      out << YAML::Key << sub->name() << YAML::Value << YAML::BeginSeq;
+      for (const auto& e : list) emit_config(out, e, *sub);
+      out << YAML::EndSeq;
+    } else if (c.sections().count(sub->name())) {
+      out << YAML::Key << sub->name() << YAML::Value;
+      emit_config(out, c.section(sub->name()), *sub);
+    }
+  }
+  out << YAML::EndMap;
+}
+
+}  // namespace
+
+SectionSpec build_root_schema(const UnitRegistry& registry) {
+  SectionSpec root("", "mpstream case");
+  auto& sim = root.section("simulation", "Time stepping, random seed and output.").require();
+  sim.quantity("end_time", dim::time, "Simulated time at which the run ends").positive().require();
+  sim.quantity("dt", dim::time, "Time step of the main loop (units may sub-cycle)").positive().require();
+  sim.integer("seed", "Seed of the counter-based random numbers").def("1").non_negative();
+  sim.string("title", "Free text shown in the log and summary").def("\"\"");
+  auto& out = sim.section("output", "Where and how often results are written.");
+  out.string("directory", "Output folder (created; --output overrides)").def("out");
+  out.quantity("interval", dim::time, "Simulated time between VTK snapshots (0: none)").def("0").non_negative();
+  out.quantity("diagnostics_interval", dim::time, "Simulated time between diagnostics.csv rows (0: every step)").def("0").non_negative();
+  out.quantity("checkpoint_interval", dim::time, "Simulated time between HDF5 checkpoints (0: only at the end and on signals)").def("0").non_negative();
+  out.integer("keep_checkpoints", "Number of most recent checkpoints kept").def("2").at_least(1);
+  auto& dec = sim.section("decomposition", "MPI domain decomposition.");
+  dec.choice("stream_axis", {"x", "y", "z"}, "Axis along which ranks are cut by particle count").def("x");
+  dec.integer("cells", "Cells of the balancing histogram along the stream axis").def("256").at_least(8);
+  dec.quantity("rebalance_threshold", dim::none, "Rebalance when max/mean particles per rank exceeds this").def("1.2").at_least(1.0);
+  root.string_list("processes", "Process units to run (default: every unit whose section is present)");
+  for (const auto& u : registry.all()) u.declare(root.section(u.name, u.doc));
+  return root;
+}
+
+Case load_case_text(const std::string& text, const std::string& file,
+                    const std::vector<std::string>& overrides, const UnitRegistry& registry) {
+  YAML::Node node = parse_yaml(text, file);
+  for (const auto& o : overrides) apply_override(node, o);
+  SectionSpec schema = build_root_schema(registry);
+  Case c;
+  c.file = file;
+  // which units run
+  std::vector<std::string> listed;
+  if (node["processes"]) {
+    YAML::Node p = node["processes"];
+    if (!p.IsSequence()) fail(file, p, "processes", "expected a list of process names");
+    std::vector<std::string> names;
+    for (const auto& u : registry.all()) names.push_back(u.name);
+    for (const auto& e : p) {
+      std::string nm = e.as<std::string>();
+      if (!registry.find(nm)) {
+        std::string msg = "unknown process '" + nm + "'";
+        auto s = did_you_mean(nm, names);
+        if (!s.empty()) msg += " (did you mean '" + s + "'?)";
+        fail(file, e, "processes", msg);
+      }
+      listed.push_back(nm);
+    }
+  }
+  for (const auto& u : registry.all()) {
+    const bool present = node[u.name] && !node[u.name].IsNull();
+    const bool in_list = std::find(listed.begin(), listed.end(), u.name) != listed.end();
+    if (node["processes"] && present && !in_list)
+      fail(file, node[u.name], u.name,
+           "section present but '" + u.name + "' is not in the processes list");
+    if (in_list || (!node["processes"] && present) || u.name == "domain") c.active_units.push_back(u.name);
+  }
+  // a unit listed without a section gets its defaults: make the section required so it is read
+  for (const auto& n : c.active_units)
+    if (auto* s = schema.find_section(n)) s->require();
+  c.root = Config("");
+  read_section(file, node, schema, "", c.root);
+  return c;
+}
+
+Case load_case(const std::string& file, const std::vector<std::string>& overrides,
+               const UnitRegistry& registry) {
+  std::ifstream in(file);
+  if (!in) throw InputError(file + ": cannot open the case file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return load_case_text(ss.str(), file, overrides, registry);
+}
+
+std::string resolved_yaml(const Case& c, const SectionSpec& schema) {
+  YAML::Emitter out;
+  out.SetDoublePrecision(12);
+  emit_config(out, c.root, schema);
+  return std::string("# resolved case in SI units (generated by mpstream from ") + c.file + ")\n" +
+         out.c_str() + "\n";
+}
+
+}  // namespace mps

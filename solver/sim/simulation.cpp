@@ -1,0 +1,440 @@
+#include "solver/sim/simulation.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <csignal>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <iostream>
+
+#include "solver/base/errors.hpp"
+#include "solver/io/checkpoint.hpp"
+#include "solver/sim/builtin_units.hpp"
+
+namespace mps {
+
+namespace {
+
+volatile std::sig_atomic_t g_signal = 0;
+extern "C" void on_checkpoint_signal(int sig) { g_signal = sig; }
+
+constexpr Stage kStages[] = {Stage::source, Stage::pre_force, Stage::force,
+                             Stage::post_force, Stage::state, Stage::boundary};
+
+ExactSum allreduce(MPI_Comm comm, const ExactSum& local) {
+  ExactSum s = local, out;
+  s.normalize();
+  MPI_Allreduce(s.limbs(), out.limbs(), ExactSum::kLimbs, MPI_INT64_T, MPI_SUM, comm);
+  return out;
+}
+
+int axis_index(const std::string& a) { return a == "x" ? 0 : a == "y" ? 1 : 2; }
+
+}  // namespace
+
+void install_checkpoint_signal_handlers() {
+  std::signal(SIGTERM, on_checkpoint_signal);
+  std::signal(SIGUSR1, on_checkpoint_signal);
+}
+bool checkpoint_signal_received() { return g_signal != 0; }
+
+Simulation::Simulation(MPI_Comm comm, const Case& c, const RunOptions& options)
+    : comm_(comm), case_(c), opt_(options) {
+  MPI_Comm_rank(comm_, &rank_);
+  MPI_Comm_size(comm_, &size_);
+  const Config& sim = case_.root.section("simulation");
+  dt_ = sim.number("dt");
+  end_time_ = sim.number("end_time");
+  seed_ = static_cast<std::uint64_t>(sim.integer("seed"));
+  const Config& out = sim.section("output");
+  out_dir_ = opt_.output_dir.empty() ? out.string("directory") : opt_.output_dir;
+  out_interval_ = out.number("interval");
+  diag_interval_ = out.number("diagnostics_interval");
+  ckpt_interval_ = out.number("checkpoint_interval");
+  keep_ckpt_ = out.integer("keep_checkpoints");
+  const Config& dec = sim.section("decomposition");
+  rebalance_threshold_ = dec.number("rebalance_threshold");
+
+  const auto& reg = builtin_units();
+  for (const auto& name : case_.active_units) {
+    const UnitInfo* info = reg.find(name);
+    units_.push_back(info->make(UnitContext{case_.root.section(name), case_.root}));
+    dt_ = std::min(dt_, units_.back()->max_dt());
+    ghost_cutoff_ = std::max(ghost_cutoff_, units_.back()->ghost_cutoff());
+  }
+  unit_seconds_.assign(units_.size(), 0.0);
+  const Config& dom = case_.root.section("domain");
+  const int cells = static_cast<int>(dec.integer("cells"));
+  decomp_ = std::make_unique<Decomposition>(comm_, dom.vec3("lo"), dom.vec3("hi"),
+                                            axis_index(dec.string("stream_axis")),
+                                            std::array<int, 3>{cells, cells, cells});
+  if (opt_.write_output && rank_ == 0) {
+    std::filesystem::create_directories(out_dir_);
+    std::ofstream(out_dir_ + "/case.resolved.yaml") << resolved_yaml(case_, build_root_schema(reg));
+  }
+  MPI_Barrier(comm_);
+  pvd_ = std::make_unique<PvdIndex>(out_dir_ + "/run.pvd");
+  if (!opt_.restart.empty()) restart_from(opt_.restart);
+  wall_start_ = std::chrono::steady_clock::now();
+}
+
+Simulation::~Simulation() = default;
+
+ProcessUnit* Simulation::unit(const std::string& name) {
+  for (auto& u : units_)
+    if (u->name() == name) return u.get();
+  return nullptr;
+}
+
+void Simulation::log(const std::string& line) {
+  if (rank_ != 0) return;
+  std::cout << line << std::endl;
+  if (opt_.write_output) std::ofstream(out_dir_ + "/log.txt", std::ios::app) << line << "\n";
+}
+
+void Simulation::apply_stage(Stage s, StepContext& ctx) {
+  for (std::size_t k = 0; k < units_.size(); ++k) {
+    if (!has_stage(units_[k]->stages(), s)) continue;
+    auto t0 = std::chrono::steady_clock::now();
+    units_[k]->apply(s, particles_, ctx);
+    unit_seconds_[k] += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+}
+
+void Simulation::remove_finished() {
+  const std::size_t n = particles_.size();
+  std::vector<char> keep(n, 1);
+  bool any = false;
+  const double* m = particles_.ptr(Field::mass);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto s = particles_.states()[i];
+    if (s == ParticleState::captured || s == ParticleState::escaped) {
+      keep[i] = 0;
+      any = true;
+      removed_count_[static_cast<int>(s)].add(1.0);
+      removed_mass_[static_cast<int>(s)].add(m[i]);
+    }
+  }
+  if (any) particles_.compact(keep);
+}
+
+void Simulation::step() {
+  StepContext ctx;
+  ctx.time = static_cast<double>(step_) * dt_;
+  ctx.dt = dt_;
+  ctx.step = step_;
+  ctx.seed = seed_;
+  ctx.share = rank_;
+  ctx.shares = size_;
+  for (Stage s : kStages) {
+    if (s == Stage::source) {
+      apply_stage(s, ctx);
+      if (step_ == 0 || step_ % rebalance_every_ == 0) {
+        if (step_ == 0 || decomp_->imbalance(particles_.size()) > rebalance_threshold_)
+          decomp_->rebalance(particles_);
+      }
+      migrate(particles_, *decomp_);
+    } else if (s == Stage::force) {
+      if (ghost_cutoff_ > 0.0) {
+        migrate(particles_, *decomp_);
+        exchange_ghosts(particles_, *decomp_, ghost_cutoff_);
+      }
+      apply_stage(s, ctx);
+      particles_.drop_ghosts();
+    } else {
+      apply_stage(s, ctx);
+    }
+  }
+  particle_steps_ += static_cast<double>(particles_.size());
+  remove_finished();
+  migrate(particles_, *decomp_);
+  ++step_;
+  time_ = static_cast<double>(step_) * dt_;
+}
+
+std::map<std::string, ExactSum> Simulation::global_tallies() {
+  std::map<std::string, ExactSum> out;
+  for (auto& u : units_)
+    for (const auto& t : u->tallies()) out[u->name() + "." + t.name] = allreduce(comm_, *t.sum);
+  for (int s = 0; s < kParticleStateCount; ++s) {
+    const auto st = std::string(to_string(static_cast<ParticleState>(s)));
+    if (s == static_cast<int>(ParticleState::captured) || s == static_cast<int>(ParticleState::escaped)) {
+      out["solver.removed_count_" + st] = allreduce(comm_, removed_count_[s]);
+      out["solver.removed_mass_kg_" + st] = allreduce(comm_, removed_mass_[s]);
+    }
+  }
+  return out;
+}
+
+nlohmann::json Simulation::summary() {
+  auto tallies = global_tallies();
+  nlohmann::json j;
+  // live particles by state, and their mass (exact sums)
+  long long by_state[kParticleStateCount] = {}, g_by_state[kParticleStateCount] = {};
+  ExactSum live_mass;
+  double tmax = -1e300, tmin = 1e300;
+  const double* T = particles_.ptr(Field::temperature);
+  const double* m = particles_.ptr(Field::mass);
+  for (std::size_t i = 0; i < particles_.size(); ++i) {
+    by_state[static_cast<int>(particles_.states()[i])]++;
+    live_mass.add(m[i]);
+    tmax = std::max(tmax, T[i]);
+    tmin = std::min(tmin, T[i]);
+  }
+  MPI_Allreduce(by_state, g_by_state, kParticleStateCount, MPI_LONG_LONG, MPI_SUM, comm_);
+  double gtmax = 0, gtmin = 0;
+  MPI_Allreduce(&tmax, &gtmax, 1, MPI_DOUBLE, MPI_MAX, comm_);
+  MPI_Allreduce(&tmin, &gtmin, 1, MPI_DOUBLE, MPI_MIN, comm_);
+  ExactSum g_live_mass = allreduce(comm_, live_mass);
+  double ps = 0;
+  MPI_Allreduce(&particle_steps_, &ps, 1, MPI_DOUBLE, MPI_SUM, comm_);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start_).count();
+
+  auto value = [&](const std::string& k) { return tallies.count(k) ? tallies[k].value() : 0.0; };
+  j["title"] = case_.root.section("simulation").string("title");
+  j["case"] = case_.file;
+  j["completed"] = !interrupted_ && time_ >= end_time_ * (1 - 1e-12);
+  j["time_s"] = time_;
+  j["steps"] = step_;
+  j["dt_s"] = dt_;
+  j["ranks"] = size_;
+  j["particles_injected"] = value("injector.injected_count");
+  j["particles_flying"] = g_by_state[static_cast<int>(ParticleState::flying)];
+  j["particles_in_rotor"] = g_by_state[static_cast<int>(ParticleState::in_rotor)];
+  j["particles_feeding"] = g_by_state[static_cast<int>(ParticleState::feeding)];
+  j["particles_captured"] = value("solver.removed_count_captured");
+  j["particles_escaped"] = value("solver.removed_count_escaped");
+  nlohmann::json faces;
+  for (const char* f : {"x_min", "x_max", "y_min", "y_max", "z_min", "z_max"})
+    faces[f] = value(std::string("domain.escaped_count_") + f);
+  j["particles_escaped_by_face"] = faces;
+  // Mass balance: injected = live + captured + escaped + evaporated, exactly (integer arithmetic
+  // of ExactSum; every removed or evaporated mass was added to exactly one tally).
+  ExactSum rhs = g_live_mass;
+  ExactSum neg_injected;
+  for (const auto& [k, v] : tallies) {
+    if (k == "solver.removed_mass_kg_captured" || k == "solver.removed_mass_kg_escaped" ||
+        k.ends_with("evaporated_mass_kg"))
+      rhs.add(v);
+  }
+  ExactSum residual = rhs;
+  {
+    ExactSum inj = tallies.count("injector.injected_mass_kg") ? tallies["injector.injected_mass_kg"] : ExactSum{};
+    for (int k = 0; k < ExactSum::kLimbs; ++k) residual.limbs()[k] -= inj.limbs()[k];
+  }
+  const double particle_count_residual =
+      value("injector.injected_count") -
+      static_cast<double>(g_by_state[0] + g_by_state[1] + g_by_state[2]) -
+      value("solver.removed_count_captured") - value("solver.removed_count_escaped");
+  j["mass_injected_kg"] = value("injector.injected_mass_kg");
+  j["mass_live_kg"] = g_live_mass.value();
+  j["mass_captured_kg"] = value("solver.removed_mass_kg_captured");
+  j["mass_escaped_kg"] = value("solver.removed_mass_kg_escaped");
+  j["mass_balance_residual_kg"] = residual.value();
+  j["mass_balance_exact"] = residual.value() == 0.0 && particle_count_residual == 0.0;
+  j["max_temperature_K"] = g_by_state[2] + g_by_state[1] + g_by_state[0] > 0 ? gtmax : 0.0;
+  j["min_temperature_K"] = g_by_state[2] + g_by_state[1] + g_by_state[0] > 0 ? gtmin : 0.0;
+  j["wall_time_s"] = wall;
+  j["particle_steps"] = ps;
+  j["particle_steps_per_second"] = wall > 0 ? ps / wall : 0.0;
+  nlohmann::json tj;
+  for (const auto& [k, v] : tallies) tj[k] = v.value();
+  j["tallies"] = tj;
+  std::vector<double> secs(unit_seconds_.size());
+  MPI_Allreduce(unit_seconds_.data(), secs.data(), static_cast<int>(secs.size()), MPI_DOUBLE, MPI_MAX, comm_);
+  nlohmann::json uj;
+  for (std::size_t k = 0; k < units_.size(); ++k) uj[units_[k]->name()] = secs[k];
+  j["unit_wall_seconds_max_over_ranks"] = uj;
+  return j;
+}
+
+std::string Simulation::write_checkpoint_now() {
+  CheckpointData meta;
+  meta.time = time_;
+  meta.step = step_;
+  meta.seed = seed_;
+  for (auto& u : units_) {
+    for (const auto& t : u->tallies()) meta.tallies[u->name() + "." + t.name] = allreduce(comm_, *t.sum);
+    for (auto& [k, v] : u->save_state()) meta.unit_state[u->name()][k] = v;
+  }
+  for (int s = 0; s < kParticleStateCount; ++s) {
+    meta.tallies[fmt::format("solver.removed_count.{}", s)] = allreduce(comm_, removed_count_[s]);
+    meta.tallies[fmt::format("solver.removed_mass.{}", s)] = allreduce(comm_, removed_mass_[s]);
+  }
+  meta.unit_state["solver"]["particle_steps"] = {particle_steps_};
+  const std::string path = fmt::format("{}/checkpoint_{:06d}.h5", out_dir_, step_);
+  write_checkpoint(comm_, path, particles_, meta);
+  checkpoints_.push_back(path);
+  while (static_cast<std::int64_t>(checkpoints_.size()) > keep_ckpt_) {
+    if (rank_ == 0) {
+      std::filesystem::remove(checkpoints_.front());
+      std::filesystem::remove(std::filesystem::path(checkpoints_.front()).replace_extension(".xdmf"));
+    }
+    checkpoints_.erase(checkpoints_.begin());
+  }
+  return path;
+}
+
+void Simulation::restart_from(const std::string& path) {
+  CheckpointData meta = read_checkpoint(comm_, path, particles_);
+  if (meta.seed != seed_)
+    throw InputError(path + ": checkpoint was written with seed " + std::to_string(meta.seed) +
+                     " but the case has seed " + std::to_string(seed_));
+  time_ = meta.time;
+  step_ = meta.step;
+  if (std::abs(static_cast<double>(step_) * dt_ - time_) > 1e-9 * std::max(time_, dt_))
+    throw InputError(path + ": checkpoint time does not match step * dt of this case (dt changed?)");
+  auto set_tally = [&](const std::string& key, ExactSum& s) {
+    auto it = meta.tallies.find(key);
+    s.clear();
+    // the global value goes to rank 0, the others start from zero: the sum over ranks is exact
+    if (it != meta.tallies.end() && rank_ == 0) s = it->second;
+  };
+  for (auto& u : units_) {
+    for (const auto& t : u->tallies()) set_tally(u->name() + "." + t.name, *t.sum);
+    auto it = meta.unit_state.find(u->name());
+    if (it != meta.unit_state.end()) {
+      std::vector<std::pair<std::string, std::vector<double>>> st(it->second.begin(), it->second.end());
+      u->load_state(st);
+    }
+  }
+  for (int s = 0; s < kParticleStateCount; ++s) {
+    set_tally(fmt::format("solver.removed_count.{}", s), removed_count_[s]);
+    set_tally(fmt::format("solver.removed_mass.{}", s), removed_mass_[s]);
+  }
+  if (rank_ == 0) particle_steps_ = meta.unit_state["solver"]["particle_steps"].at(0);
+  decomp_->rebalance(particles_);
+  migrate(particles_, *decomp_);
+  pvd_->load_existing(time_);
+  // keep the diagnostics rows up to the restart time, so the series continues
+  if (rank_ == 0 && opt_.write_output) {
+    std::ifstream in(out_dir_ + "/diagnostics.csv");
+    std::vector<std::string> keep;
+    std::string line;
+    while (std::getline(in, line)) {
+      if (keep.empty()) {
+        keep.push_back(line);
+        continue;
+      }
+      auto c1 = line.find(','), c2 = line.find(',', c1 + 1);
+      if (c1 != std::string::npos && std::stod(line.substr(c1 + 1, c2 - c1 - 1)) <= time_ * (1 + 1e-12))
+        keep.push_back(line);
+    }
+    in.close();
+    if (!keep.empty()) {
+      std::ofstream o(out_dir_ + "/diagnostics.csv");
+      for (const auto& l : keep) o << l << "\n";
+      diag_header_written_ = true;
+    }
+  }
+  const auto next = [&](double interval) -> std::uint64_t {
+    return interval > 0 ? static_cast<std::uint64_t>(std::floor(time_ / interval * (1 + 1e-12))) + 1 : 0;
+  };
+  next_out_ = next(out_interval_);
+  next_diag_ = next(diag_interval_);
+  next_ckpt_ = next(ckpt_interval_);
+  log(fmt::format("restarted from {} at t = {:.6g} s, step {}", path, time_, step_));
+}
+
+void Simulation::write_diagnostics_row() {
+  auto tallies = global_tallies();
+  long long by_state[kParticleStateCount] = {}, g[kParticleStateCount] = {};
+  double tmax = 0;
+  for (std::size_t i = 0; i < particles_.size(); ++i) {
+    by_state[static_cast<int>(particles_.states()[i])]++;
+    tmax = std::max(tmax, particles_[Field::temperature][i]);
+  }
+  MPI_Allreduce(by_state, g, kParticleStateCount, MPI_LONG_LONG, MPI_SUM, comm_);
+  double gtmax = 0;
+  MPI_Allreduce(&tmax, &gtmax, 1, MPI_DOUBLE, MPI_MAX, comm_);
+  if (rank_ != 0 || !opt_.write_output) return;
+  std::ofstream o(out_dir_ + "/diagnostics.csv", std::ios::app);
+  o.precision(12);
+  if (!diag_header_written_) {
+    o << "step,time_s,flying,in_rotor,feeding,max_temperature_K";
+    for (const auto& [k, v] : tallies) o << ',' << k;
+    o << "\n";
+    diag_header_written_ = true;
+  }
+  o << step_ << ',' << time_ << ',' << g[2] << ',' << g[1] << ',' << g[0] << ',' << gtmax;
+  for (const auto& [k, v] : tallies) o << ',' << v.value();
+  o << "\n";
+}
+
+void Simulation::write_outputs(bool force) {
+  if (!opt_.write_output) return;
+  const double eps = 1e-9 * dt_;
+  if (out_interval_ > 0 && (force || time_ + eps >= static_cast<double>(next_out_) * out_interval_)) {
+    const std::string name = fmt::format("particles_{:06d}.pvtp", step_);
+    write_particles_vtk(comm_, out_dir_ + "/" + name, particles_);
+    if (rank_ == 0) {
+      pvd_->add(time_, name, 0);
+      pvd_->write();
+    }
+    while (static_cast<double>(next_out_) * out_interval_ <= time_ + eps) ++next_out_;
+  }
+  if (force || diag_interval_ == 0 || time_ + eps >= static_cast<double>(next_diag_) * diag_interval_) {
+    write_diagnostics_row();
+    if (diag_interval_ > 0)
+      while (static_cast<double>(next_diag_) * diag_interval_ <= time_ + eps) ++next_diag_;
+  }
+  if (ckpt_interval_ > 0 && time_ + eps >= static_cast<double>(next_ckpt_) * ckpt_interval_ && !force) {
+    write_checkpoint_now();
+    while (static_cast<double>(next_ckpt_) * ckpt_interval_ <= time_ + eps) ++next_ckpt_;
+  }
+}
+
+void Simulation::progress_line(bool final) {
+  long long n = static_cast<long long>(particles_.size()), g = 0;
+  MPI_Reduce(&n, &g, 1, MPI_LONG_LONG, MPI_SUM, 0, comm_);
+  if (rank_ != 0 || !opt_.progress) return;
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start_).count();
+  const double frac = std::min(1.0, time_ / end_time_);
+  const bool tty = isatty(STDOUT_FILENO);
+  // On a terminal: a line rewritten in place. In logs: one line per 10 % of the run.
+  if (!tty && !final && std::floor(frac * 10) == std::floor(last_progress_ * 10)) return;
+  if (tty && !final && wall - last_progress_ < 0.2 && last_progress_ >= 0) return;
+  const double eta = frac > 0 ? wall * (1 - frac) / frac : 0.0;
+  std::string line = fmt::format("step {:>8}  t = {:10.4e} s  ({:5.1f} %)  particles {:>10}  wall {:7.1f} s  ETA {:7.1f} s",
+                                 step_, time_, 100 * frac, g, wall, eta);
+  if (tty) {
+    std::cout << '\r' << line << (final ? "\n" : "") << std::flush;
+    last_progress_ = wall;
+  } else {
+    std::cout << line << std::endl;
+    last_progress_ = frac;
+  }
+}
+
+bool Simulation::run() {
+  install_checkpoint_signal_handlers();
+  log(fmt::format("mpstream: case {} on {} rank(s), dt = {:.4g} s, end time {:.4g} s, output {}",
+                  case_.file, size_, dt_, end_time_, out_dir_));
+  if (step_ == 0) write_outputs(true);
+  const auto total_steps = static_cast<std::uint64_t>(std::ceil(end_time_ / dt_ * (1 - 1e-12)));
+  while (step_ < total_steps) {
+    step();
+    write_outputs(false);
+    progress_line(false);
+    int sig = checkpoint_signal_received() ? 1 : 0, any = 0;
+    MPI_Allreduce(&sig, &any, 1, MPI_INT, MPI_MAX, comm_);
+    if (any) {
+      interrupted_ = true;
+      break;
+    }
+  }
+  progress_line(true);
+  if (opt_.write_output) {
+    if (out_interval_ > 0 && !interrupted_) write_outputs(true);
+    const std::string ck = write_checkpoint_now();
+    auto j = summary();
+    if (rank_ == 0) std::ofstream(out_dir_ + "/summary.json") << j.dump(2) << "\n";
+    if (interrupted_) log(fmt::format("signal received: checkpoint written to {}; continue with --restart {}", ck, ck));
+  }
+  return !interrupted_;
+}
+
+}  // namespace mps

@@ -1,0 +1,95 @@
+// The time loop: composes the case's process units stage by stage (DESIGN.md section 2), owns
+// MPI (migration, ghosts, exact reductions), output (VTK, CSV, JSON, HDF5) and checkpoints.
+#pragma once
+
+#include <mpi.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "solver/base/process.hpp"
+#include "solver/io/vtk_particles.hpp"
+#include "solver/particles/decomposition.hpp"
+#include "solver/sim/case_loader.hpp"
+
+namespace mps {
+
+struct RunOptions {
+  std::string output_dir;  // empty: the case's simulation.output.directory
+  std::string restart;     // checkpoint to continue from
+  bool write_output = true;
+  bool progress = true;
+};
+
+class Simulation {
+ public:
+  Simulation(MPI_Comm comm, const Case& c, const RunOptions& options);
+  ~Simulation();
+
+  // Runs to the end time (or until SIGTERM/SIGUSR1: then writes a checkpoint and returns).
+  // Returns true when the end time was reached.
+  bool run();
+  // One step of the time loop (collective).
+  void step();
+
+  const ParticleStore& particles() const { return particles_; }
+  ParticleStore& particles() { return particles_; }
+  double time() const { return time_; }
+  std::uint64_t steps_done() const { return step_; }
+  double dt() const { return dt_; }
+  const Decomposition& decomposition() const { return *decomp_; }
+  ProcessUnit* unit(const std::string& name);
+
+  // Globally reduced tallies (collective): name -> exact sum.
+  std::map<std::string, ExactSum> global_tallies();
+  // The run summary (collective); what summary.json holds.
+  nlohmann::json summary();
+  // Write a checkpoint now (collective); returns its path.
+  std::string write_checkpoint_now();
+  const std::string& output_dir() const { return out_dir_; }
+
+ private:
+  void apply_stage(Stage s, StepContext& ctx);
+  void remove_finished();
+  void restart_from(const std::string& path);
+  void write_outputs(bool force);
+  void write_diagnostics_row();
+  void progress_line(bool final);
+  void log(const std::string& line);
+
+  MPI_Comm comm_;
+  int rank_ = 0, size_ = 1;
+  Case case_;
+  RunOptions opt_;
+  std::string out_dir_;
+  std::vector<std::unique_ptr<ProcessUnit>> units_;
+  std::vector<double> unit_seconds_;
+  std::unique_ptr<Decomposition> decomp_;
+  ParticleStore particles_;
+  double dt_ = 0.0, end_time_ = 0.0, time_ = 0.0;
+  std::uint64_t step_ = 0, seed_ = 0;
+  std::uint64_t rebalance_every_ = 20;
+  double rebalance_threshold_ = 1.2, ghost_cutoff_ = 0.0;
+  double out_interval_ = 0.0, diag_interval_ = 0.0, ckpt_interval_ = 0.0;
+  std::int64_t keep_ckpt_ = 2;
+  std::uint64_t next_out_ = 0, next_diag_ = 0, next_ckpt_ = 1;
+  std::vector<std::string> checkpoints_;
+  // particles removed by the solver after the boundary stage, by final state
+  ExactSum removed_count_[kParticleStateCount], removed_mass_[kParticleStateCount];
+  double particle_steps_ = 0.0;
+  std::chrono::steady_clock::time_point wall_start_;
+  double last_progress_ = -1.0;
+  std::unique_ptr<PvdIndex> pvd_;
+  bool interrupted_ = false, diag_header_written_ = false;
+};
+
+// Install SIGTERM / SIGUSR1 handlers that ask the time loop to checkpoint and stop.
+void install_checkpoint_signal_handlers();
+bool checkpoint_signal_received();
+
+}  // namespace mps
