@@ -54,9 +54,11 @@ double Injector::mean_particle_mass(const InjectorParams& p) {
 std::uint64_t Injector::count_before(double t) const {
   if (t <= p_.start_time) return 0;
   double te = std::min(t, p_.end_time);
-  // t_k = start + k / rate < te  <=>  k < (te - start) rate
+  // t_k = start + k / rate < te  <=>  k < (te - start) rate; a particle due within 1e-9 of a
+  // particle interval of the step end is left to the next step, so round-off in the step times
+  // cannot decide it
   double x = (te - p_.start_time) * p_.particle_rate;
-  auto n = static_cast<std::uint64_t>(std::ceil(x));
+  auto n = static_cast<std::uint64_t>(std::max(0.0, std::ceil(x - 1e-9)));
   if (p_.max_particles > 0) n = std::min<std::uint64_t>(n, static_cast<std::uint64_t>(p_.max_particles));
   return n;
 }

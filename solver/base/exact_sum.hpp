@@ -18,9 +18,9 @@ namespace mps {
 class ExactSum {
  public:
   // Limb k holds bits [32 (k - kOffset), 32 (k - kOffset) + 32) of the fixed-point value.
-  // Covers 2^-1088 .. 2^1088: every finite double.
-  static constexpr int kLimbs = 68;
-  static constexpr int kOffset = 34;
+  // Covers 2^-1152 .. 2^1088: every finite double, subnormals included.
+  static constexpr int kLimbs = 70;
+  static constexpr int kOffset = 36;
 
   void add(double x) {
     if (x == 0.0) return;
@@ -29,8 +29,9 @@ class ExactSum {
     auto mant = static_cast<std::int64_t>(std::ldexp(m, 53));  // exact: 53-bit integer
     int shift = exp - 53;  // x = mant * 2^shift
     // place mant (|mant| < 2^53) at bit position shift
-    int limb = floor_div(shift, 32);
-    int bit = shift - 32 * limb;  // 0..31
+    int limb = floor_div(shift, 32) + kOffset;  // 0 .. kLimbs - 3 for every finite double
+    if (limb < 0 || limb > kLimbs - 3) return;   // unreachable; keeps the bounds provable
+    int bit = shift - 32 * (limb - kOffset);  // 0..31
     // split |mant| << bit (< 2^85) into 32-bit pieces via its low 32 and high 21 bits
     const bool neg = mant < 0;
     const std::uint64_t a = static_cast<std::uint64_t>(neg ? -mant : mant);
@@ -38,7 +39,7 @@ class ExactSum {
     const std::int64_t piece[3] = {static_cast<std::int64_t>(lo & 0xffffffffu),
                                    static_cast<std::int64_t>((lo >> 32) + (hi & 0xffffffffu)),
                                    static_cast<std::int64_t>(hi >> 32)};
-    for (int k = 0; k < 3; ++k) limbs_[limb + kOffset + k] += neg ? -piece[k] : piece[k];
+    for (int k = 0; k < 3; ++k) limbs_[limb + k] += neg ? -piece[k] : piece[k];
     if (++adds_ >= (1u << 28)) normalize();  // each add moves a limb by < 2^33
   }
   void add(const ExactSum& o) {

@@ -125,7 +125,8 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
   std::string best;
-  std::size_t best_d = std::max<std::size_t>(2, word.size() / 3) + 1;
+  // accept up to max(2, len/2) edits: catches typos, not unrelated words
+  std::size_t best_d = std::max<std::size_t>(2, word.size() / 2) + 1;
   for (const auto& c : candidates) {
     auto d = edit_distance(word, c);
     if (d < best_d) {

@@ -250,10 +250,10 @@ double parse_quantity_as(std::string_view text, const Dimension& wanted) {
   return q.value;
 }
 
-std::string format_quantity(double si_value, const Dimension& d) {
+std::string format_quantity(double value_si, const Dimension& d) {
   std::ostringstream os;
   os.precision(10);
-  os << si_value;
+  os << value_si;
   if (!d.dimensionless()) os << ' ' << d.str();
   return os.str();
 }

@@ -73,6 +73,6 @@ double parse_quantity_as(std::string_view text, const Dimension& wanted);
 Quantity parse_unit(std::string_view unit);
 
 // Format an SI value with its dimension for printing ("4e+02 m/s").
-std::string format_quantity(double si_value, const Dimension& d);
+std::string format_quantity(double value_si, const Dimension& d);
 
 }  // namespace mps

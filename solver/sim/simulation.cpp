@@ -264,7 +264,9 @@ std::string Simulation::write_checkpoint_now() {
     meta.tallies[fmt::format("solver.removed_count.{}", s)] = allreduce(comm_, removed_count_[s]);
     meta.tallies[fmt::format("solver.removed_mass.{}", s)] = allreduce(comm_, removed_mass_[s]);
   }
-  meta.unit_state["solver"]["particle_steps"] = {particle_steps_};
+  double ps = 0.0;
+  MPI_Allreduce(&particle_steps_, &ps, 1, MPI_DOUBLE, MPI_SUM, comm_);
+  meta.unit_state["solver"]["particle_steps"] = {ps};
   const std::string path = fmt::format("{}/checkpoint_{:06d}.h5", out_dir_, step_);
   write_checkpoint(comm_, path, particles_, meta);
   checkpoints_.push_back(path);
@@ -305,7 +307,7 @@ void Simulation::restart_from(const std::string& path) {
     set_tally(fmt::format("solver.removed_count.{}", s), removed_count_[s]);
     set_tally(fmt::format("solver.removed_mass.{}", s), removed_mass_[s]);
   }
-  if (rank_ == 0) particle_steps_ = meta.unit_state["solver"]["particle_steps"].at(0);
+  particle_steps_ = rank_ == 0 ? meta.unit_state["solver"]["particle_steps"].at(0) : 0.0;
   decomp_->rebalance(particles_);
   migrate(particles_, *decomp_);
   pvd_->load_existing(time_);
