@@ -4,12 +4,15 @@
 #include <petscsys.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
 #include "solver/base/errors.hpp"
+#include "solver/base/schema.hpp"
 #include "solver/cli/commands.hpp"
 #include "solver/cli/version.hpp"
+#include "solver/sim/simulation.hpp"
 
 int main(int argc, char** argv) {
   // Everything after a bare "--" goes to PETSc.
@@ -30,6 +33,19 @@ int main(int argc, char** argv) {
   mps::cli::CommandList commands;
   mps::cli::register_all_commands(app, commands);
 
+  // An unknown subcommand gets a suggestion (CLI11 only says one is required).
+  if (ours.size() > 1 && ours[1][0] != '-') {
+    std::vector<std::string> names;
+    for (const auto* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+    if (std::find(names.begin(), names.end(), ours[1]) == names.end()) {
+      std::string msg = std::string("mpstream: error: unknown command '") + ours[1] + "'";
+      auto s = mps::did_you_mean(ours[1], names);
+      if (!s.empty()) msg += " (did you mean '" + s + "'?)";
+      std::cerr << msg << "; see mpstream --help\n";
+      return mps::kExitBadInput;
+    }
+  }
+
   int rank = 0;
   try {
     app.parse(static_cast<int>(ours.size()), ours.data());
@@ -41,8 +57,13 @@ int main(int argc, char** argv) {
 
   int petsc_argc = static_cast<int>(petsc.size());
   char** petsc_argv = petsc.data();
+  // Our SIGTERM/SIGUSR1 handlers (checkpoint and stop) are installed before MPI and PETSc and
+  // PETSc is told to keep its own away: PetscFinalize would otherwise restore the default action
+  // and a late signal would kill a rank that has already written its checkpoint.
+  mps::install_checkpoint_signal_handlers();
   MPI_Init(&argc, &argv);
   PetscOptionsSetValue(nullptr, "-options_left", "false");
+  PetscOptionsSetValue(nullptr, "-no_signal_handler", "true");
   if (PetscInitialize(&petsc_argc, &petsc_argv, nullptr, nullptr) != 0) {
     std::fprintf(stderr, "mpstream: PETSc failed to initialise\n");
     MPI_Abort(MPI_COMM_WORLD, mps::kExitRuntime);

@@ -60,8 +60,8 @@ void register_run_command(CLI::App& root, CommandList& out) {
                          "summary.json, diagnostics.csv, checkpoint_*.h5)\n",
                          done ? "finished" : "interrupted", s["time_s"].get<double>(),
                          s["steps"].get<std::uint64_t>(), size, s["wall_time_s"].get<double>(),
-                         s["particles_injected"].get<double>(), s["particles_flying"].get<long long>(),
-                         s["particles_captured"].get<double>(), s["particles_escaped"].get<double>(),
+                         s["particles_injected"].get<long long>(), s["particles_flying"].get<long long>(),
+                         s["particles_captured"].get<long long>(), s["particles_escaped"].get<long long>(),
                          s["mass_balance_exact"].get<bool>() ? "exact" : "NOT exact",
                          s["particle_steps_per_second"].get<double>(), sim.output_dir());
                    }

@@ -49,6 +49,11 @@ void write_distributed(hid_t group, const char* name, hid_t type, const void* da
                        hsize_t total, hsize_t offset, hsize_t count) {
   hid_t fspace = H5Screate_simple(1, &total, nullptr);
   hid_t ds = checked(H5Dcreate2(group, name, type, fspace, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), name);
+  if (total == 0) {  // nothing to write (every particle has left): an empty dataset
+    H5Sclose(fspace);
+    H5Dclose(ds);
+    return;
+  }
   hid_t mspace = H5Screate_simple(1, &count, nullptr);
   if (count > 0) {
     check(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, &offset, nullptr, &count, nullptr), name);
@@ -66,8 +71,12 @@ void write_distributed(hid_t group, const char* name, hid_t type, const void* da
 }
 
 void read_distributed(hid_t group, const char* name, hid_t type, void* data, hsize_t offset,
-                      hsize_t count) {
+                      hsize_t count, hsize_t total) {
   hid_t ds = checked(H5Dopen2(group, name, H5P_DEFAULT), name);
+  if (total == 0) {
+    H5Dclose(ds);
+    return;
+  }
   hid_t fspace = H5Dget_space(ds);
   hid_t mspace = H5Screate_simple(1, &count, nullptr);
   if (count > 0) {
@@ -227,13 +236,13 @@ CheckpointData read_checkpoint(MPI_Comm comm, const std::string& path, ParticleS
   const hsize_t count = end - begin;
   p.clear();
   p.resize(count);
-  read_distributed(g, "id", H5T_NATIVE_UINT64, p.ids().data(), begin, count);
-  read_distributed(g, "state", H5T_NATIVE_UINT8, p.states().data(), begin, count);
+  read_distributed(g, "id", H5T_NATIVE_UINT64, p.ids().data(), begin, count, total);
+  read_distributed(g, "state", H5T_NATIVE_UINT8, p.states().data(), begin, count, total);
   const auto& table = field_table();
   for (int k = 0; k < kFieldCount; ++k)
     if (table[k].flags & kCheckpoint)
       read_distributed(g, std::string(table[k].name).c_str(), H5T_NATIVE_DOUBLE,
-                       p[static_cast<Field>(k)].data(), begin, count);
+                       p[static_cast<Field>(k)].data(), begin, count, total);
   H5Gclose(g);
 
   hid_t t = H5Gopen2(f, "tallies", H5P_DEFAULT);

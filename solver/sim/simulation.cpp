@@ -36,8 +36,12 @@ int axis_index(const std::string& a) { return a == "x" ? 0 : a == "y" ? 1 : 2; }
 }  // namespace
 
 void install_checkpoint_signal_handlers() {
-  std::signal(SIGTERM, on_checkpoint_signal);
-  std::signal(SIGUSR1, on_checkpoint_signal);
+  struct sigaction sa {};
+  sa.sa_handler = on_checkpoint_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;  // do not break MPI or file I/O calls in progress
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGUSR1, &sa, nullptr);
 }
 bool checkpoint_signal_received() { return g_signal != 0; }
 
@@ -201,15 +205,15 @@ nlohmann::json Simulation::summary() {
   j["steps"] = step_;
   j["dt_s"] = dt_;
   j["ranks"] = size_;
-  j["particles_injected"] = value("injector.injected_count");
+  j["particles_injected"] = static_cast<long long>(value("injector.injected_count"));
   j["particles_flying"] = g_by_state[static_cast<int>(ParticleState::flying)];
   j["particles_in_rotor"] = g_by_state[static_cast<int>(ParticleState::in_rotor)];
   j["particles_feeding"] = g_by_state[static_cast<int>(ParticleState::feeding)];
-  j["particles_captured"] = value("solver.removed_count_captured");
-  j["particles_escaped"] = value("solver.removed_count_escaped");
+  j["particles_captured"] = static_cast<long long>(value("solver.removed_count_captured"));
+  j["particles_escaped"] = static_cast<long long>(value("solver.removed_count_escaped"));
   nlohmann::json faces;
   for (const char* f : {"x_min", "x_max", "y_min", "y_max", "z_min", "z_max"})
-    faces[f] = value(std::string("domain.escaped_count_") + f);
+    faces[f] = static_cast<long long>(value(std::string("domain.escaped_count_") + f));
   j["particles_escaped_by_face"] = faces;
   // Mass balance: injected = live + captured + escaped + evaporated, exactly (integer arithmetic
   // of ExactSum; every removed or evaporated mass was added to exactly one tally).
