@@ -290,6 +290,7 @@ SectionSpec build_root_schema(const UnitRegistry& registry) {
   out.quantity("diagnostics_interval", dim::time, "Simulated time between diagnostics.csv rows (0: every step)").def("0").non_negative();
   out.quantity("checkpoint_interval", dim::time, "Simulated time between HDF5 checkpoints (0: only at the end and on signals)").def("0").non_negative();
   out.integer("keep_checkpoints", "Number of most recent checkpoints kept").def("2").at_least(1);
+  out.boolean("final_checkpoint", "Write a checkpoint at the end of the run").def("true");
   auto& dec = sim.section("decomposition", "MPI domain decomposition.");
   dec.choice("stream_axis", {"x", "y", "z"}, "Axis along which ranks are cut by particle count").def("x");
   dec.integer("cells", "Cells of the balancing histogram along the stream axis").def("256").at_least(8);

@@ -59,6 +59,7 @@ Simulation::Simulation(MPI_Comm comm, const Case& c, const RunOptions& options)
   diag_interval_ = out.number("diagnostics_interval");
   ckpt_interval_ = out.number("checkpoint_interval");
   keep_ckpt_ = out.integer("keep_checkpoints");
+  final_ckpt_ = out.boolean("final_checkpoint");
   const Config& dec = sim.section("decomposition");
   rebalance_threshold_ = dec.number("rebalance_threshold");
 
@@ -136,11 +137,14 @@ void Simulation::step() {
   for (Stage s : kStages) {
     if (s == Stage::source) {
       apply_stage(s, ctx);
+      // New particles may sit on a rank that does not own them until the migration at the end of
+      // the step: per-particle stages do not care, and the force stage migrates first.
       if (step_ == 0 || step_ % rebalance_every_ == 0) {
-        if (step_ == 0 || decomp_->imbalance(particles_.size()) > rebalance_threshold_)
+        if (step_ == 0 || decomp_->imbalance(particles_.size()) > rebalance_threshold_) {
           decomp_->rebalance(particles_);
+          migrate(particles_, *decomp_);
+        }
       }
-      migrate(particles_, *decomp_);
     } else if (s == Stage::force) {
       if (ghost_cutoff_ > 0.0) {
         migrate(particles_, *decomp_);
@@ -435,7 +439,7 @@ bool Simulation::run() {
   progress_line(true);
   if (opt_.write_output) {
     if (out_interval_ > 0 && !interrupted_) write_outputs(true);
-    const std::string ck = write_checkpoint_now();
+    const std::string ck = (final_ckpt_ || interrupted_) ? write_checkpoint_now() : std::string();
     auto j = summary();
     if (rank_ == 0) std::ofstream(out_dir_ + "/summary.json") << j.dump(2) << "\n";
     if (interrupted_) log(fmt::format("signal received: checkpoint written to {}; continue with --restart {}", ck, ck));

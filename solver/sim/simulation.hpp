@@ -77,6 +77,7 @@ class Simulation {
   double rebalance_threshold_ = 1.2, ghost_cutoff_ = 0.0;
   double out_interval_ = 0.0, diag_interval_ = 0.0, ckpt_interval_ = 0.0;
   std::int64_t keep_ckpt_ = 2;
+  bool final_ckpt_ = true;
   std::uint64_t next_out_ = 0, next_diag_ = 0, next_ckpt_ = 1;
   std::vector<std::string> checkpoints_;
   // particles removed by the solver after the boundary stage, by final state
