@@ -11,6 +11,7 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -43,6 +44,10 @@ struct StepContext {
   // What particle k is depends on k only, so the result does not depend on the rank count.
   int share = 0;
   int shares = 1;
+  // For units that declare a gather_box(): copies of every particle of every rank inside that box
+  // (sorted by id, identical on all ranks), filled by the solver before the unit's stage. Used
+  // where a particle's physics depends on particles elsewhere (depth in the stream under the beam).
+  const ParticleStore* gathered = nullptr;
 };
 
 // A named tally a unit contributes to diagnostics.csv and summary.json; the solver sums it over
@@ -66,6 +71,9 @@ class ProcessUnit {
   virtual double max_dt() const { return std::numeric_limits<double>::infinity(); }
   // Distance within which this unit needs neighbour particles from other ranks (contacts).
   virtual double ghost_cutoff() const { return 0.0; }
+  // Axis-aligned box whose particles (from all ranks) the unit needs in StepContext::gathered at
+  // its stages; empty: none. Keep it small (the beam region).
+  virtual std::optional<std::array<Vec3, 2>> gather_box() const { return std::nullopt; }
   // Unit state beyond particle fields and tallies, for checkpoints (e.g. injection counters).
   // It must be the same on every rank (the solver saves rank 0's copy).
   virtual std::vector<std::pair<std::string, std::vector<double>>> save_state() const { return {}; }

@@ -179,6 +179,34 @@ std::size_t migrate(ParticleStore& p, const Decomposition& d) {
   return static_cast<std::size_t>(leaving);
 }
 
+ParticleStore gather_box(const ParticleStore& p, const Decomposition& d, const Vec3& lo, const Vec3& hi) {
+  const unsigned mask = kMigrate;
+  const std::size_t stride = ParticleStore::packed_size(mask);
+  std::vector<double> mine;
+  const double* x[3] = {p.ptr(Field::px), p.ptr(Field::py), p.ptr(Field::pz)};
+  const std::size_t n = p.size() - p.ghost_count();
+  for (std::size_t i = 0; i < n; ++i) {
+    bool in = true;
+    for (int a = 0; a < 3 && in; ++a) in = x[a][i] >= lo[a] && x[a][i] <= hi[a];
+    if (!in) continue;
+    mine.resize(mine.size() + stride);
+    p.pack(i, mask, mine.data() + mine.size() - stride);
+  }
+  const int size = d.size();
+  int count = static_cast<int>(mine.size());
+  std::vector<int> counts(size), displs(size + 1, 0);
+  MPI_Allgather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, d.comm());
+  for (int r = 0; r < size; ++r) displs[r + 1] = displs[r] + counts[r];
+  std::vector<double> all(displs[size]);
+  MPI_Allgatherv(mine.data(), count, MPI_DOUBLE, all.data(), counts.data(), displs.data(),
+                 MPI_DOUBLE, d.comm());
+  ParticleStore out;
+  out.reserve(all.size() / stride);
+  for (std::size_t off = 0; off < all.size(); off += stride) out.unpack_append(all.data() + off, mask);
+  out.sort_by_id();
+  return out;
+}
+
 void exchange_ghosts(ParticleStore& p, const Decomposition& d, double cutoff) {
   p.drop_ghosts();
   const int size = d.size();

@@ -61,6 +61,10 @@ class Decomposition {
 // Returns the number of particles this rank sent.
 std::size_t migrate(ParticleStore& p, const Decomposition& d);
 
+// Copies of all particles of all ranks inside the box [lo, hi], sorted by id, on every rank.
+// Collective (MPI_Allgatherv).
+ParticleStore gather_box(const ParticleStore& p, const Decomposition& d, const Vec3& lo, const Vec3& hi);
+
 // Append copies of neighbours' particles within `cutoff` of this rank's box as ghosts
 // (ParticleStore::mark_ghosts). Collective. Drop them with ParticleStore::drop_ghosts().
 void exchange_ghosts(ParticleStore& p, const Decomposition& d, double cutoff);

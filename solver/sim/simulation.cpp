@@ -104,7 +104,14 @@ void Simulation::apply_stage(Stage s, StepContext& ctx) {
   for (std::size_t k = 0; k < units_.size(); ++k) {
     if (!has_stage(units_[k]->stages(), s)) continue;
     auto t0 = std::chrono::steady_clock::now();
+    ParticleStore gathered;
+    ctx.gathered = nullptr;
+    if (auto box = units_[k]->gather_box()) {
+      gathered = gather_box(particles_, *decomp_, (*box)[0], (*box)[1]);
+      ctx.gathered = &gathered;
+    }
     units_[k]->apply(s, particles_, ctx);
+    ctx.gathered = nullptr;
     unit_seconds_[k] += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
 }

@@ -208,3 +208,27 @@ TEST(Solver, RestartIsBitwiseIdentical) {
   MPI_Barrier(MPI_COMM_WORLD);
   if (world_rank() == 0) std::filesystem::remove_all(dir);
 }
+
+TEST(Gather, BoxContentsIdenticalOnEveryRank) {
+  int rank = 0, size = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  Decomposition d(MPI_COMM_WORLD, {0, 0, 0}, {1, 1, 1}, 0, {16, 16, 16});
+  ParticleStore p;
+  const int n = 300;  // 300 particles in all, on their owners
+  for (int k = 0; k < n; ++k) {
+    Rng rng(9, RngPurpose::test, static_cast<std::uint64_t>(k));
+    const double x = rng.uniform(), y = rng.uniform(), z = rng.uniform();
+    if (d.owner(x, y, z) != rank) continue;
+    auto i = p.push_back(static_cast<std::uint64_t>(k), ParticleState::flying);
+    p[Field::px][i] = x, p[Field::py][i] = y, p[Field::pz][i] = z;
+  }
+  ParticleStore g = gather_box(p, d, {0.2, 0.0, 0.0}, {0.7, 0.5, 1.0});
+  std::vector<std::uint64_t> expected;
+  for (int k = 0; k < n; ++k) {
+    Rng rng(9, RngPurpose::test, static_cast<std::uint64_t>(k));
+    const double x = rng.uniform(), y = rng.uniform(), z = rng.uniform();
+    if (x >= 0.2 && x <= 0.7 && y <= 0.5 && z <= 1.0) expected.push_back(static_cast<std::uint64_t>(k));
+  }
+  EXPECT_EQ(g.ids(), expected);
+}
