@@ -1,0 +1,151 @@
+#include "physics/beam/electron_beam.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "solver/base/constants.hpp"
+#include "solver/base/errors.hpp"
+
+namespace mps {
+
+namespace {
+
+Vec3 normalized(Vec3 a, const char* what) {
+  const double n = std::sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]);
+  if (!(n > 0)) throw InputError(std::string("beam.") + what + ": expected a non-zero vector");
+  return {a[0] / n, a[1] / n, a[2] / n};
+}
+double dot(const Vec3& a, const Vec3& b) {
+  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+}
+Vec3 cross(const Vec3& a, const Vec3& b) {
+  return {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
+}
+// FWHM -> sigma of a Gaussian
+constexpr double kFwhmToSigma = 0.42466090014400953;  // 1 / (2 sqrt(2 ln 2))
+
+}  // namespace
+
+ElectronBeam::ElectronBeam(const BeamParams& p, DepthDose dd) : p_(p), dd_(std::move(dd)) {
+  s_ = normalized(p_.axis, "axis");
+  Vec3 l = normalized(p_.length_dir, "length_dir");
+  // length direction made orthogonal to the axis
+  const double c = dot(l, s_);
+  u_ = normalized({l[0] - c * s_[0], l[1] - c * s_[1], l[2] - c * s_[2]},
+                  "length_dir (parallel to axis)");
+  w_ = cross(s_, u_);
+}
+
+Vec3 ElectronBeam::local(double x, double y, double z, double time) const {
+  const Vec3 d{x - p_.center[0], y - p_.center[1], z - p_.center[2]};
+  double wob = 0.0;
+  if (p_.wobble_amplitude > 0)
+    wob = p_.wobble_amplitude * std::sin(2 * constants::pi * p_.wobble_frequency * time);
+  return {dot(d, u_), dot(d, w_) - wob, dot(d, s_)};
+}
+
+double ElectronBeam::current_density(double u, double w) const {
+  if (!p_.gaussian) {
+    if (std::abs(u) > 0.5 * p_.length_cs || std::abs(w) > 0.5 * p_.width_cs) return 0.0;
+    return p_.current / (p_.length_cs * p_.width_cs);
+  }
+  const double su = kFwhmToSigma * p_.length_cs, sw = kFwhmToSigma * p_.width_cs;
+  if (std::abs(u) > 3 * su || std::abs(w) > 3 * sw) return 0.0;  // truncated at 3 sigma
+  return p_.current / (2 * constants::pi * su * sw) *
+         std::exp(-0.5 * (u * u / (su * su) + w * w / (sw * sw)));
+}
+
+std::optional<std::array<Vec3, 2>> ElectronBeam::gather_box() const {
+  // bounding box of the prism (the wobble widens it along w)
+  const double hu = p_.gaussian ? 3 * kFwhmToSigma * p_.length_cs : 0.5 * p_.length_cs;
+  const double hw =
+      (p_.gaussian ? 3 * kFwhmToSigma * p_.width_cs : 0.5 * p_.width_cs) + p_.wobble_amplitude;
+  std::array<Vec3, 2> b{p_.center, p_.center};
+  for (int a = 0; a < 3; ++a) {
+    const double ext =
+        std::abs(u_[a]) * hu + std::abs(w_[a]) * hw + std::abs(s_[a]) * p_.depth_extent;
+    b[0][a] -= ext;
+    b[1][a] += ext;
+  }
+  return b;
+}
+
+void ElectronBeam::apply(Stage, ParticleStore& p, const StepContext& ctx) {
+  const std::size_t n = p.size() - p.ghost_count();
+  std::fill_n(p.ptr(Field::beam_power), n, 0.0);
+  std::fill_n(p.ptr(Field::beam_current), n, 0.0);
+  const double t = ctx.time;
+  if (!on(t) || !ctx.gathered) return;
+  const ParticleStore& g = *ctx.gathered;
+  const double U = p_.voltage, rho = p_.compact_density, cs = p_.column_size;
+
+  // columns of the cross-section, particles in each ordered along the beam
+  struct Item {
+    double s;
+    std::uint64_t id;
+    std::size_t i;
+  };
+  std::map<std::pair<long, long>, std::vector<Item>> columns;
+  std::vector<Vec3> loc(g.size());
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    if (g.states()[i] != ParticleState::flying) continue;
+    loc[i] = local(g[Field::px][i], g[Field::py][i], g[Field::pz][i], t);
+    if (std::abs(loc[i][2]) > p_.depth_extent || current_density(loc[i][0], loc[i][1]) <= 0.0)
+      continue;
+    columns[{std::lround(std::floor(loc[i][0] / cs)), std::lround(std::floor(loc[i][1] / cs))}]
+        .push_back({loc[i][2], g.ids()[i], i});
+  }
+  std::vector<double> power(g.size(), 0.0), current(g.size(), 0.0);
+  const double area = cs * cs;
+  for (auto& [key, col] : columns) {
+    std::sort(col.begin(), col.end(), [](const Item& a, const Item& b) {
+      return a.s < b.s || (a.s == b.s && a.id < b.id);
+    });
+    double mass_before = 0.0;
+    for (const auto& it : col) {
+      const double m = g[Field::mass][it.i];
+      const double h = (mass_before + 0.5 * m) / (rho * area);
+      const double j = current_density(loc[it.i][0], loc[it.i][1]);
+      power[it.i] = j * U * dd_.zeta(h) * m / rho;
+      const double r = 0.5 * g[Field::diameter][it.i];
+      current[it.i] = j * constants::pi * r * r * dd_.transmitted(mass_before / (rho * area));
+      mass_before += m;
+    }
+  }
+  // own particles take their values from the gathered copy (same numbers on every rank)
+  const auto& gid = g.ids();
+  double* P = p.ptr(Field::beam_power);
+  double* I = p.ptr(Field::beam_current);
+  for (std::size_t i = 0; i < n; ++i) {
+    auto it = std::lower_bound(gid.begin(), gid.end(), p.ids()[i]);
+    if (it == gid.end() || *it != p.ids()[i]) continue;
+    const auto k = static_cast<std::size_t>(it - gid.begin());
+    P[i] = power[k];
+    I[i] = current[k];
+    energy_absorbed_.add(P[i] * ctx.dt);
+  }
+  // Beam-wide energy bookkeeping, once (share 0): in = absorbed + backscattered + radiated +
+  // transmitted, where transmitted is what the stream's columns did not take.
+  if (ctx.share == 0) {
+    const double e_in = U * p_.current * ctx.dt;
+    const double e_bs = e_in * dd_.eta_energy, e_rad = e_in * dd_.radiated_fraction;
+    energy_in_.add(e_in);
+    energy_backscattered_.add(e_bs);
+    energy_radiated_.add(e_rad);
+    energy_transmitted_.add(e_in);
+    energy_transmitted_.add(-e_bs);
+    energy_transmitted_.add(-e_rad);
+    for (double x : power) energy_transmitted_.add(-x * ctx.dt);
+  }
+}
+
+std::vector<TallyRef> ElectronBeam::tallies() {
+  return {{"energy_in_J", &energy_in_},
+          {"energy_absorbed_J", &energy_absorbed_},
+          {"energy_backscattered_J", &energy_backscattered_},
+          {"energy_radiated_J", &energy_radiated_},
+          {"energy_transmitted_J", &energy_transmitted_}};
+}
+
+}  // namespace mps
