@@ -9,18 +9,21 @@ void DomainBoundary::apply(Stage, ParticleStore& p, const StepContext&) {
   const double* x[3] = {p.ptr(Field::px), p.ptr(Field::py), p.ptr(Field::pz)};
   const double* m = p.ptr(Field::mass);
   auto* st = p.states().data();
+  const double lx = lo_[0], ly = lo_[1], lz = lo_[2], hx = hi_[0], hy = hi_[1], hz = hi_[2];
   for (std::size_t i = 0; i < n; ++i) {
-    if (st[i] != ParticleState::flying) continue;
+    // fast path: inside the box (branch-free test of all six faces)
+    const bool inside = (x[0][i] >= lx) & (x[0][i] <= hx) & (x[1][i] >= ly) & (x[1][i] <= hy) &
+                        (x[2][i] >= lz) & (x[2][i] <= hz);
+    if (inside || st[i] != ParticleState::flying) continue;
     // the face crossed furthest (relative to the box size) is the one it left through
-    int face = -1;
-    double worst = 0.0;
+    int face = 0;
+    double worst = -1.0;
     for (int a = 0; a < 3; ++a) {
       const double size = hi_[a] - lo_[a];
       const double below = (lo_[a] - x[a][i]) / size, above = (x[a][i] - hi_[a]) / size;
       if (below > worst) worst = below, face = 2 * a;
       if (above > worst) worst = above, face = 2 * a + 1;
     }
-    if (face < 0) continue;
     st[i] = ParticleState::escaped;
     count_[face].add(1.0);
     mass_[face].add(m[i]);

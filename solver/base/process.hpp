@@ -71,6 +71,9 @@ class ProcessUnit {
   virtual double max_dt() const { return std::numeric_limits<double>::infinity(); }
   // Distance within which this unit needs neighbour particles from other ranks (contacts).
   virtual double ghost_cutoff() const { return 0.0; }
+  // True if the unit needs every particle on the rank that owns its position at its stages
+  // (grid deposits, neighbour lists); otherwise the solver migrates lazily.
+  virtual bool needs_ownership() const { return false; }
   // Axis-aligned box whose particles (from all ranks) the unit needs in StepContext::gathered at
   // its stages; empty: none. Keep it small (the beam region).
   virtual std::optional<std::array<Vec3, 2>> gather_box() const { return std::nullopt; }

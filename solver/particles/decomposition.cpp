@@ -41,19 +41,20 @@ double Decomposition::cut_position(int axis, int cell) const {
 }
 
 int Decomposition::owner(double x, double y, double z) const {
+  // Hot path of migration (every particle, every step): undivided axes are skipped and the few
+  // interior cuts of a divided axis are scanned linearly (no branches on the common path).
   const double p[3] = {x, y, z};
-  int c[3];
-  for (int a = 0; a < 3; ++a) {
-    const auto& cx = cut_x_[a];
-    // first interior cut above p: index of the slab
-    int s = static_cast<int>(std::upper_bound(cx.begin() + 1, cx.end() - 1, p[a]) - (cx.begin() + 1));
-    c[a] = s;
-  }
-  std::array<int, 3> order{axis_, (axis_ + 1) % 3, (axis_ + 2) % 3};
   int r = 0, stride = 1;
-  for (int a : order) {
-    r += c[a] * stride;
-    stride *= dims_[a];
+  for (int k = 0; k < 3; ++k) {
+    const int a = (axis_ + k) % 3;
+    const int n = dims_[a];
+    if (n > 1) {
+      const double* cx = cut_x_[a].data();
+      int c = 0;
+      for (int i = 1; i < n; ++i) c += p[a] >= cx[i];
+      r += c * stride;
+    }
+    stride *= n;
   }
   return r;
 }

@@ -69,6 +69,7 @@ Simulation::Simulation(MPI_Comm comm, const Case& c, const RunOptions& options)
     units_.push_back(info->make(UnitContext{case_.root.section(name), case_.root}));
     dt_ = std::min(dt_, units_.back()->max_dt());
     ghost_cutoff_ = std::max(ghost_cutoff_, units_.back()->ghost_cutoff());
+    ownership_each_step_ = ownership_each_step_ || units_.back()->needs_ownership();
   }
   unit_seconds_.assign(units_.size(), 0.0);
   const Config& dom = case_.root.section("domain");
@@ -153,10 +154,8 @@ void Simulation::step() {
         }
       }
     } else if (s == Stage::force) {
-      if (ghost_cutoff_ > 0.0) {
-        migrate(particles_, *decomp_);
-        exchange_ghosts(particles_, *decomp_, ghost_cutoff_);
-      }
+      if (ownership_each_step_) migrate(particles_, *decomp_);
+      if (ghost_cutoff_ > 0.0) exchange_ghosts(particles_, *decomp_, ghost_cutoff_);
       apply_stage(s, ctx);
       particles_.drop_ghosts();
     } else {
@@ -165,8 +164,8 @@ void Simulation::step() {
   }
   particle_steps_ += static_cast<double>(particles_.size());
   remove_finished();
-  migrate(particles_, *decomp_);
   ++step_;
+  if (ownership_each_step_ || step_ % migrate_every_ == 0) migrate(particles_, *decomp_);
   time_ = static_cast<double>(step_) * dt_;
 }
 
@@ -267,6 +266,7 @@ nlohmann::json Simulation::summary() {
 }
 
 std::string Simulation::write_checkpoint_now() {
+  migrate(particles_, *decomp_);
   CheckpointData meta;
   meta.time = time_;
   meta.step = step_;
@@ -383,6 +383,10 @@ void Simulation::write_diagnostics_row() {
 
 void Simulation::write_outputs(bool force) {
   if (!opt_.write_output) return;
+  const bool any_due =
+      force || (out_interval_ > 0 && time_ + 1e-9 * dt_ >= static_cast<double>(next_out_) * out_interval_) ||
+      (ckpt_interval_ > 0 && time_ + 1e-9 * dt_ >= static_cast<double>(next_ckpt_) * ckpt_interval_);
+  if (any_due) migrate(particles_, *decomp_);  // output pieces and checkpoints by owner
   const double eps = 1e-9 * dt_;
   if (out_interval_ > 0 && (force || time_ + eps >= static_cast<double>(next_out_) * out_interval_)) {
     const std::string name = fmt::format("particles_{:06d}.pvtp", step_);

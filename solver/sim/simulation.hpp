@@ -74,6 +74,10 @@ class Simulation {
   double dt_ = 0.0, end_time_ = 0.0, time_ = 0.0;
   std::uint64_t step_ = 0, seed_ = 0;
   std::uint64_t rebalance_every_ = 20;
+  // Without units that need ownership, particles migrate every migrate_every_ steps and before
+  // output, checkpoints and the end: per-particle physics does not care which rank holds them.
+  std::uint64_t migrate_every_ = 10;
+  bool ownership_each_step_ = false;
   double rebalance_threshold_ = 1.2, ghost_cutoff_ = 0.0;
   double out_interval_ = 0.0, diag_interval_ = 0.0, ckpt_interval_ = 0.0;
   std::int64_t keep_ckpt_ = 2;
