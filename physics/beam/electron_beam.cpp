@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 
+#include "physics/beam/response_table.hpp"
 #include "solver/base/constants.hpp"
 #include "solver/base/errors.hpp"
 
@@ -146,6 +147,89 @@ std::vector<TallyRef> ElectronBeam::tallies() {
           {"energy_backscattered_J", &energy_backscattered_},
           {"energy_radiated_J", &energy_radiated_},
           {"energy_transmitted_J", &energy_transmitted_}};
+}
+
+DepthDose depth_dose_from_table(const ResponseTable& table, double voltage) {
+  const double e = voltage;  // electron energy in eV for a tube voltage in V
+  if (e < table.energies_eV.front() * (1 - 1e-9) || e > table.energies_eV.back() * (1 + 1e-9))
+    throw InputError("beam.voltage: " + std::to_string(voltage) +
+                     " V is outside the response table's energy range");
+  auto t = std::make_shared<ResponseTable>(table);
+  DepthDose d;
+  d.voltage = voltage;
+  d.zeta = [t, e](double h) { return t->zeta(e, h); };
+  d.transmitted = [t, e](double h) { return t->transmitted_fraction(e, h); };
+  d.eta_energy = t->of_energy(t->eta_energy, e);
+  d.radiated_fraction = t->of_energy(t->radiated_fraction, e);
+  return d;
+}
+
+void register_beam_unit(UnitRegistry& registry,
+                        std::function<ResponseTable(const std::string& path)> load_table) {
+  UnitInfo u;
+  u.name = "beam";
+  u.doc =
+      "Electron beam (tube voltage, current, focal-spot cross-section) heating the stream by "
+      "the dense depth-dose coupling (paper's volume-heating model) from a response table.";
+  u.declare = [](SectionSpec& s) {
+    s.quantity("voltage", dim::voltage, "Tube voltage U").positive().require();
+    s.quantity("current", dim::current, "Beam current (give this or power)").positive();
+    s.quantity("power", dim::power, "Beam power U I (give this or current)").positive();
+    s.vector3("center", dim::length, "Centre of the focal spot").require();
+    s.vector3("axis", dim::none, "Direction the electrons travel").def("[0, 0, -1]");
+    s.vector3("length_dir", dim::none, "Direction of the focal-spot length L_CS").def("[1, 0, 0]");
+    s.quantity("length", dim::length, "Focal-spot length L_CS (FWHM if Gaussian)")
+        .positive()
+        .require();
+    s.quantity("width", dim::length, "Focal-spot width W_CS (FWHM if Gaussian)")
+        .positive()
+        .require();
+    s.choice("profile", {"uniform", "gaussian"}, "Current density over the cross-section")
+        .def("uniform");
+    s.quantity("target_angle", dim::none, "Target angle alpha (for projected sizes)")
+        .def("8 deg")
+        .non_negative();
+    s.quantity("on_time", dim::time, "Beam switched on").def("0").non_negative();
+    s.quantity("off_time", dim::time, "Beam switched off").def("1e300").positive();
+    s.quantity("wobble_amplitude", dim::length, "Focal-spot deflection along the width")
+        .def("0")
+        .non_negative();
+    s.quantity("wobble_frequency", dim::frequency, "Deflection frequency").def("0").non_negative();
+    s.quantity("column_size", dim::length, "Cross-section cell for the depth in the stream")
+        .def("20 um")
+        .positive();
+    s.quantity("depth_extent", dim::length,
+               "Reach of the beam prism from the centre along the axis")
+        .def("2 mm")
+        .positive();
+    s.choice("coupling", {"dense"}, "Coupling mode (dense: depth-dose tables)").def("dense");
+    s.string("response_table", "HDF5 response table from `mpstream transport table`").require();
+  };
+  u.make = [load_table](const UnitContext& c) -> std::unique_ptr<ProcessUnit> {
+    const Config& s = c.section;
+    BeamParams p;
+    p.voltage = s.number("voltage");
+    const bool cur = s.has("current"), pow = s.has("power");
+    if (cur == pow) throw InputError("beam: give exactly one of current and power");
+    p.current = cur ? s.number("current") : s.number("power") / p.voltage;
+    p.center = s.vec3("center");
+    p.axis = s.vec3("axis");
+    p.length_dir = s.vec3("length_dir");
+    p.length_cs = s.number("length");
+    p.width_cs = s.number("width");
+    p.gaussian = s.string("profile") == "gaussian";
+    p.target_angle = s.number("target_angle");
+    p.on_time = s.number("on_time");
+    p.off_time = s.number("off_time");
+    p.wobble_amplitude = s.number("wobble_amplitude");
+    p.wobble_frequency = s.number("wobble_frequency");
+    p.column_size = s.number("column_size");
+    p.depth_extent = s.number("depth_extent");
+    ResponseTable t = load_table(s.string("response_table"));
+    p.compact_density = t.density;
+    return std::make_unique<ElectronBeam>(p, depth_dose_from_table(t, p.voltage));
+  };
+  registry.add(std::move(u));
 }
 
 }  // namespace mps

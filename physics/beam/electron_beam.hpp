@@ -70,6 +70,13 @@ class ElectronBeam : public ProcessUnit {
       energy_transmitted_;
 };
 
-void register_beam_unit(UnitRegistry& registry);
+// Build the depth-dose of one voltage from a response table.
+struct ResponseTable;
+DepthDose depth_dose_from_table(const ResponseTable& table, double voltage);
+
+// The `beam` unit. Its factory needs the response table, which the solver reads from the file the
+// case names (physics does no I/O): `load_table` turns that path into a table.
+void register_beam_unit(UnitRegistry& registry,
+                        std::function<ResponseTable(const std::string& path)> load_table);
 
 }  // namespace mps
