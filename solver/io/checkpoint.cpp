@@ -44,16 +44,10 @@ T read_attr(hid_t obj, const char* name, hid_t type) {
   return v;
 }
 
-// Collective write of a distributed 1-D array: this rank's `count` values at `offset`.
-void write_distributed(hid_t group, const char* name, hid_t type, const void* data,
-                       hsize_t total, hsize_t offset, hsize_t count) {
-  hid_t fspace = H5Screate_simple(1, &total, nullptr);
-  hid_t ds = checked(H5Dcreate2(group, name, type, fspace, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), name);
-  if (total == 0) {  // nothing to write (every particle has left): an empty dataset
-    H5Sclose(fspace);
-    H5Dclose(ds);
-    return;
-  }
+// One collective transfer of `count` values at `offset` of a 1-D dataset (count may be 0 on some
+// ranks: they take part with empty selections).
+void transfer(hid_t ds, hid_t fspace, hid_t type, void* rdata, const void* wdata, hsize_t offset,
+              hsize_t count, const char* name) {
   hid_t mspace = H5Screate_simple(1, &count, nullptr);
   if (count > 0) {
     check(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, &offset, nullptr, &count, nullptr), name);
@@ -63,9 +57,20 @@ void write_distributed(hid_t group, const char* name, hid_t type, const void* da
   }
   hid_t xfer = H5Pcreate(H5P_DATASET_XFER);
   H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE);
-  check(H5Dwrite(ds, type, mspace, fspace, xfer, data), name);
+  check(wdata ? H5Dwrite(ds, type, mspace, fspace, xfer, wdata)
+              : H5Dread(ds, type, mspace, fspace, xfer, rdata),
+        name);
   H5Pclose(xfer);
   H5Sclose(mspace);
+}
+
+// Collective write of a distributed 1-D array: this rank's `count` values at `offset`.
+void write_distributed(hid_t group, const char* name, hid_t type, const void* data,
+                       hsize_t total, hsize_t offset, hsize_t count) {
+  hid_t fspace = H5Screate_simple(1, &total, nullptr);
+  hid_t ds = checked(H5Dcreate2(group, name, type, fspace, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), name);
+  // nothing to write when every particle has left: the dataset stays empty
+  if (total > 0) transfer(ds, fspace, type, nullptr, data, offset, count, name);
   H5Sclose(fspace);
   H5Dclose(ds);
 }
@@ -73,44 +78,17 @@ void write_distributed(hid_t group, const char* name, hid_t type, const void* da
 void read_distributed(hid_t group, const char* name, hid_t type, void* data, hsize_t offset,
                       hsize_t count, hsize_t total) {
   hid_t ds = checked(H5Dopen2(group, name, H5P_DEFAULT), name);
-  if (total == 0) {
-    H5Dclose(ds);
-    return;
-  }
   hid_t fspace = H5Dget_space(ds);
-  hid_t mspace = H5Screate_simple(1, &count, nullptr);
-  if (count > 0) {
-    check(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, &offset, nullptr, &count, nullptr), name);
-  } else {
-    H5Sselect_none(fspace);
-    H5Sselect_none(mspace);
-  }
-  hid_t xfer = H5Pcreate(H5P_DATASET_XFER);
-  H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE);
-  check(H5Dread(ds, type, mspace, fspace, xfer, data), name);
-  H5Pclose(xfer);
-  H5Sclose(mspace);
+  if (total > 0) transfer(ds, fspace, type, data, nullptr, offset, count, name);
   H5Sclose(fspace);
   H5Dclose(ds);
 }
 
-// Small replicated arrays: every rank writes the same data (collective create, rank-0 data).
+// Small replicated arrays: every rank takes part, rank 0's data is written.
 void write_small(hid_t group, const std::string& name, hid_t type, const void* data, hsize_t n, int rank) {
   hid_t fspace = H5Screate_simple(1, &n, nullptr);
   hid_t ds = checked(H5Dcreate2(group, name.c_str(), type, fspace, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), name.c_str());
-  hsize_t cnt = rank == 0 ? n : 0, off = 0;
-  hid_t mspace = H5Screate_simple(1, &n, nullptr);
-  if (cnt > 0) {
-    H5Sselect_hyperslab(fspace, H5S_SELECT_SET, &off, nullptr, &cnt, nullptr);
-  } else {
-    H5Sselect_none(fspace);
-    H5Sselect_none(mspace);
-  }
-  hid_t xfer = H5Pcreate(H5P_DATASET_XFER);
-  H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE);
-  check(H5Dwrite(ds, type, mspace, fspace, xfer, data), name.c_str());
-  H5Pclose(xfer);
-  H5Sclose(mspace);
+  if (n > 0) transfer(ds, fspace, type, nullptr, data, 0, rank == 0 ? n : 0, name.c_str());
   H5Sclose(fspace);
   H5Dclose(ds);
 }
