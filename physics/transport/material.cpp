@@ -20,7 +20,7 @@ Material tungsten() {
   // yield at 20 keV normal incidence is 0.125, the measured value of Yadav & Shanker, Pramana
   // 68, 507 (2007) (SE = 20 % of the total yield 0.625 with eta = 0.5, 8-28 keV). Escape depth
   // ~1 nm and ~40 eV per escaping SE give the same order (Seiler, J. Appl. Phys. 54, R1 (1983)).
-  w.se_coefficient = 2.66e-11;
+  w.se_coefficient = 5.14e-12;
   return w;
 }
 
@@ -52,7 +52,7 @@ Material element(const std::string& name, double Z, double molar_mass, double de
   m.m = 3.0;
   m.a = (m.C_bar - 4.606 * m.X0) / std::pow(m.X1 - m.X0, m.m);
   m.delta0 = 0.0;
-  m.se_coefficient = 2.66e-11;  // tungsten's value (no general model): set it for other metals
+  m.se_coefficient = 5.14e-12;  // tungsten's value (no general model): set it for other metals
   return m;
 }
 

@@ -59,3 +59,54 @@ SphereFigures sphere_figures(const Tallies& t) {
 }
 
 }  // namespace mps::transport
+
+namespace mps::transport {
+
+namespace {
+double charge_of(const SphereFigures& f, bool se) {
+  return se ? f.net_charge_per_primary : 1.0 - f.electrons_out_per_primary;
+}
+SphereFigures run_sphere(const Material& m, double d, double E, std::uint64_t n, std::uint64_t seed,
+                         const TransportOptions& base) {
+  SphereSetup su = sphere_setup(d, E, base);
+  TransportEngine engine(m, su.options);
+  return sphere_figures(engine.run_histories(su.geometry, su.beam, 0, n, seed));
+}
+}  // namespace
+
+Threshold neutrality_threshold(const Material& m, double d, std::uint64_t n, std::uint64_t seed,
+                               bool se, double e_lo, double e_hi, TransportOptions base) {
+  base.max_energy_eV = std::max(base.max_energy_eV, e_hi);
+  SphereFigures lo = run_sphere(m, d, e_lo, n, seed, base),
+                hi = run_sphere(m, d, e_hi, n, seed, base);
+  double qlo = charge_of(lo, se), qhi = charge_of(hi, se);
+  Threshold t;
+  if (qlo * qhi > 0) {
+    t.energy_eV = std::nan("");
+    return t;
+  }
+  double a = e_lo, b = e_hi;
+  for (int it = 0; it < 9; ++it) {  // 9 halvings of a log interval: ~0.5 % in energy
+    const double c = std::sqrt(a * b);
+    SphereFigures mid = run_sphere(m, d, c, n, seed, base);
+    const double q = charge_of(mid, se);
+    if (q * qlo > 0) {
+      a = c;
+      lo = mid;
+      qlo = q;
+    } else {
+      b = c;
+      hi = mid;
+      qhi = q;
+    }
+  }
+  // linear interpolation between the bracketing energies
+  const double f = qlo / (qlo - qhi);
+  t.energy_eV = a + f * (b - a);
+  t.at_threshold = f < 0.5 ? lo : hi;
+  t.absorbed_energy_fraction =
+      lo.absorbed_energy_fraction + f * (hi.absorbed_energy_fraction - lo.absorbed_energy_fraction);
+  return t;
+}
+
+}  // namespace mps::transport

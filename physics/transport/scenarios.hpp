@@ -43,3 +43,21 @@ struct SphereFigures {
 SphereFigures sphere_figures(const Tallies& t);
 
 }  // namespace mps::transport
+
+namespace mps::transport {
+
+// Energy (eV) in [e_lo, e_hi] where a free sphere's net charge per primary crosses zero, by
+// bisection on the mean of `histories` histories per energy (common random numbers: the same
+// history ids at every energy, so the estimated curve is smooth). `include_slow_se` = false
+// gives the fast-electron balance (1 - electrons out), the paper's definition (Methods).
+// Returns NaN if there is no sign change in the interval.
+struct Threshold {
+  double energy_eV = 0;
+  double absorbed_energy_fraction = 0;
+  SphereFigures at_threshold;
+};
+Threshold neutrality_threshold(const Material& m, double diameter_m, std::uint64_t histories,
+                               std::uint64_t seed, bool include_slow_se = true, double e_lo = 20e3,
+                               double e_hi = 300e3, TransportOptions base = {});
+
+}  // namespace mps::transport

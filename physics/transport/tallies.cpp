@@ -108,25 +108,51 @@ std::vector<double> Tallies::depth_centers_m() const {
 DepthDoseFigures depth_dose_figures(const std::vector<double>& depth,
                                     const std::vector<double>& z) {
   DepthDoseFigures f;
-  const std::size_t n = z.size();
-  if (n < 3) return f;
+  const int n = static_cast<int>(z.size());
+  if (n < 8) return f;
+  // maximum of a 5-bin moving average, then a least-squares parabola over +-w bins of the raw
+  // curve around it (the peak of zeta in W is broad: a single-bin maximum is dominated by noise)
   std::vector<double> s(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t a = i ? i - 1 : 0, b = std::min(n - 1, i + 1);
-    s[i] = (z[a] + z[i] + z[b]) / 3.0;
+  for (int i = 0; i < n; ++i) {
+    double sum = 0;
+    int c = 0;
+    for (int j = std::max(0, i - 2); j <= std::min(n - 1, i + 2); ++j, ++c) sum += z[j];
+    s[i] = sum / c;
   }
-  const std::size_t ip = static_cast<std::size_t>(std::max_element(s.begin(), s.end()) - s.begin());
-  // parabola through the three smoothed values around the maximum
-  double shift = 0;
-  if (ip > 0 && ip + 1 < n) {
-    const double den = s[ip - 1] - 2 * s[ip] + s[ip + 1];
-    if (den < 0) shift = std::clamp(0.5 * (s[ip - 1] - s[ip + 1]) / den, -0.5, 0.5);
+  const int ip = static_cast<int>(std::max_element(s.begin(), s.end()) - s.begin());
+  const int w = std::max(3, n / 40);
+  const int i0 = std::max(0, ip - w), i1 = std::min(n - 1, ip + w);
+  // fit z = c0 + c1 x + c2 x^2, x = i - ip (normal equations, 3x3 by Cramer's rule)
+  double S[5] = {0, 0, 0, 0, 0}, T[3] = {0, 0, 0};
+  for (int i = i0; i <= i1; ++i) {
+    const double x = i - ip;
+    double p = 1;
+    for (int k = 0; k < 5; ++k, p *= x) S[k] += p;
+    T[0] += z[i];
+    T[1] += x * z[i];
+    T[2] += x * x * z[i];
+  }
+  auto det3 = [](double a, double b, double c, double d, double e, double g, double h, double k,
+                 double l) {
+    return a * (e * l - g * k) - b * (d * l - g * h) + c * (d * k - e * h);
+  };
+  const double D = det3(S[0], S[1], S[2], S[1], S[2], S[3], S[2], S[3], S[4]);
+  double vertex = 0, value = s[ip];
+  if (std::abs(D) > 0) {
+    const double c0 = det3(T[0], S[1], S[2], T[1], S[2], S[3], T[2], S[3], S[4]) / D;
+    const double c1 = det3(S[0], T[0], S[2], S[1], T[1], S[3], S[2], T[2], S[4]) / D;
+    const double c2 = det3(S[0], S[1], T[0], S[1], S[2], T[1], S[2], S[3], T[2]) / D;
+    if (c2 < 0) {
+      vertex =
+          std::clamp(-c1 / (2 * c2), static_cast<double>(i0 - ip), static_cast<double>(i1 - ip));
+      value = c0 + c1 * vertex + c2 * vertex * vertex;
+    }
   }
   const double dh = depth[1] - depth[0];
-  f.depth_peak_m = depth[ip] + shift * dh;
-  f.zeta_peak_per_m = s[ip];
+  f.depth_peak_m = depth[ip] + vertex * dh;
+  f.zeta_peak_per_m = value;
   const double level = 0.15 * f.zeta_peak_per_m;
-  for (std::size_t i = ip; i + 1 < n; ++i) {
+  for (int i = ip; i + 1 < n; ++i) {
     if (z[i + 1] <= level) {
       const double t = (z[i] - level) / (z[i] - z[i + 1]);
       f.depth15_m = depth[i] + std::clamp(t, 0.0, 1.0) * dh;
