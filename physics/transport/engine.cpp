@@ -153,6 +153,8 @@ struct TransportEngine::Electron {
 };
 
 struct TransportEngine::History {
+  History(Rng r, Tallies* tallies, XraySink* sink, double e0)
+      : rng(r), t(tallies), xrays(sink), E0(e0) {}
   Rng rng;
   Tallies* t;
   XraySink* xrays;
@@ -160,7 +162,7 @@ struct TransportEngine::History {
   std::vector<Electron> stack;
   // per-history sums (fractions of E0 or numbers)
   double back_n = 0, back_e = 0, back_pn = 0, back_pe = 0, fwd_n = 0, fwd_e = 0;
-  double dep = 0, rad = 0, se = 0, out = 0;
+  double dep = 0, rad = 0, se = 0, out = 0, max_depth = 0;
   std::vector<double> body_dep, body_q, body_se;
   std::vector<int> touched;
   void touch(int b) {
@@ -182,32 +184,14 @@ Tallies TransportEngine::run_histories(const Geometry& g, const BeamSource& src,
   if (src.energy_eV() > opt_.max_energy_eV)
     throw InputError("transport: beam energy above the table limit max_energy");
   const int nb = g.body_count();
-  History h{Rng(seed, RngPurpose::transport, first_id),
-            &t,
-            xrays,
-            src.energy_eV(),
-            {},
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            {},
-            {},
-            {},
-            {}};
+  History h(Rng(seed, RngPurpose::transport, first_id), &t, xrays, src.energy_eV());
   h.body_dep.assign(nb, 0.0);
   h.body_q.assign(nb, 0.0);
   h.body_se.assign(nb, 0.0);
   for (std::uint64_t id = first_id; id < first_id + count; ++id) {
     h.rng = Rng(seed, RngPurpose::transport, id);
     h.back_n = h.back_e = h.back_pn = h.back_pe = h.fwd_n = h.fwd_e = 0;
-    h.dep = h.rad = h.se = h.out = 0;
+    h.dep = h.rad = h.se = h.out = h.max_depth = 0;
     const Primary p = src.sample(h.rng);
     h.stack.clear();
     h.stack.push_back({p.position, normalized(p.direction), p.energy_eV, -1, -1, true});
@@ -230,7 +214,9 @@ Tallies TransportEngine::run_histories(const Geometry& g, const BeamSource& src,
       h.body_dep[b] = h.body_q[b] = h.body_se[b] = 0;
     }
     h.touched.clear();
+    if (opt_.depth_bins > 0) t.penetration.score_at(h.max_depth, 1.0);
     t.depth_dose.flush();
+    t.penetration.flush();
     t.depth_xray.flush();
     t.spectrum_back.flush();
     t.spectrum_forward.flush();
@@ -269,6 +255,7 @@ void TransportEngine::track(History& h, const Geometry& g) const {
       const double z0 = depth_of(opt_, e.pos), z1 = depth_of(opt_, end);
       t.depth_dose.score_segment(z0, z1, dep * inv_e0);
       t.depth_xray.score_segment(z0, z1, rad * inv_e0);
+      if (e.primary) h.max_depth = std::max(h.max_depth, z1);
     }
     if (h.xrays && rad > 0) h.xrays->emit((e.pos + end) * 0.5, rad, e.body);
     h.touch(e.body);

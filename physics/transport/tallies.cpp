@@ -55,6 +55,7 @@ void Tallies::init(int bodies, int depth_bins, double depth_max, int spectrum_bi
   body_secondary.assign(bodies, {});
   depth_dose.init(depth_bins, 0.0, depth_max);
   depth_xray.init(depth_bins, 0.0, depth_max);
+  penetration.init(depth_bins, 0.0, depth_max);
   spectrum_back.init(spectrum_bins, 0.0, 1.0 + 1e-9);
   spectrum_forward.init(spectrum_bins, 0.0, 1.0 + 1e-9);
 }
@@ -81,6 +82,7 @@ void Tallies::merge(const Tallies& o) {
   }
   depth_dose.merge(o.depth_dose);
   depth_xray.merge(o.depth_xray);
+  penetration.merge(o.penetration);
   spectrum_back.merge(o.spectrum_back);
   spectrum_forward.merge(o.spectrum_forward);
 }
@@ -103,6 +105,34 @@ std::vector<double> Tallies::depth_centers_m() const {
   std::vector<double> c(depth_dose.bins.size());
   for (std::size_t i = 0; i < c.size(); ++i) c[i] = depth_dose.lo + (i + 0.5) * depth_dose.width();
   return c;
+}
+
+std::vector<double> Tallies::transmitted_fraction() const {
+  std::vector<double> f(penetration.bins.size());
+  double below = 0;
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    const double p = penetration.bins[i].mean(histories);
+    f[i] = 1.0 - below - 0.5 * p;
+    below += p;
+  }
+  return f;
+}
+
+std::vector<ExactSum*> Tallies::sums() {
+  std::vector<ExactSum*> v;
+  auto add = [&](Estimator& e) {
+    v.push_back(&e.s1);
+    v.push_back(&e.s2);
+  };
+  for (Estimator* e : {&back_number, &back_energy, &back_primary_number, &back_primary_energy,
+                       &forward_number, &forward_energy, &deposited_energy, &radiated_energy,
+                       &secondary_yield, &electrons_out, &energy_balance})
+    add(*e);
+  for (auto* list : {&body_deposited, &body_charge, &body_secondary})
+    for (auto& e : *list) add(e);
+  for (Histogram* h : {&depth_dose, &depth_xray, &penetration, &spectrum_back, &spectrum_forward})
+    for (auto& e : h->bins) add(e);
+  return v;
 }
 
 DepthDoseFigures depth_dose_figures(const std::vector<double>& depth,

@@ -70,6 +70,8 @@ struct Tallies {
   // depth along the beam axis from the tally origin: deposited energy (fraction) and
   // bremsstrahlung production (fraction)
   Histogram depth_dose, depth_xray;
+  // deepest point reached by the primary (for the transmitted fraction vs depth)
+  Histogram penetration;
   // escaping electron spectra (fraction of incident energy)
   Histogram spectrum_back, spectrum_forward;
 
@@ -80,6 +82,10 @@ struct Tallies {
   std::vector<double> zeta_per_m() const;
   std::vector<double> zeta_stderr_per_m() const;
   std::vector<double> depth_centers_m() const;
+  // fraction of primaries reaching beyond each bin centre
+  std::vector<double> transmitted_fraction() const;
+  // every ExactSum in a fixed order (to reduce tallies across MPI ranks limb by limb)
+  std::vector<ExactSum*> sums();
 };
 
 // Depth-dose figures: peak depth, peak value and d15 (depth beyond the peak where zeta falls to
