@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "physics/transport/elastic.hpp"
+#include "physics/transport/particle_cloud.hpp"
 #include "physics/transport/scenarios.hpp"
 #include "physics/transport/stopping_power.hpp"
 #include "solver/base/errors.hpp"
@@ -129,4 +130,38 @@ TEST(TransportEngine, ResultsIndependentOfHistorySplit) {
   EXPECT_TRUE(a.deposited_energy.s2 == all.deposited_energy.s2);
   for (int i = 0; i < all.depth_dose.size(); ++i)
     EXPECT_TRUE(a.depth_dose.bins[i].s1 == all.depth_dose.bins[i].s1);
+}
+
+TEST(TransportEngine, CloudChargeBookkeepingCloses) {
+  // Over all bodies of a cloud, electrons gained = 1 - electrons escaping - slow SE, per history
+  // (an electron is counted on entering and leaving each sphere; a primary that misses every
+  // sphere escapes and changes nothing).
+  std::vector<SphereSpec> s;
+  for (int i = 0; i < 4; ++i)
+    for (int j = 0; j < 4; ++j) s.push_back({{i * 4e-6, j * 4e-6, (i + j) * 1e-6}, 1.5e-6});
+  SphereCloud cloud(s);
+  TransportEngine e(tungsten(), TransportOptions{});
+  DiscBeam beam(80e3, {6e-6, 6e-6, -20e-6}, {0, 0, 1}, 9e-6);
+  Tallies t = e.run_histories(cloud, beam, 0, 400, 2);
+  double gained = 0;
+  for (const auto& q : t.body_charge) gained += q.mean(t.histories);
+  const double escaped = t.back_number.mean(t.histories) + t.forward_number.mean(t.histories);
+  EXPECT_NEAR(gained, 1.0 - escaped - t.secondary_yield.mean(t.histories), 1e-9);
+  EXPECT_LT(std::sqrt(t.energy_balance.s2.value() / 400.0), 1e-12);
+}
+
+TEST(TransportGeometry, CloudFromParticleStore) {
+  mps::ParticleStore store;
+  store.resize(3);
+  const double xs[3] = {0, 10e-6, 100e-6};
+  for (int i = 0; i < 3; ++i) {
+    store.ptr(mps::Field::px)[i] = xs[i];
+    store.ptr(mps::Field::diameter)[i] = 5e-6;
+  }
+  const ParticleCloud pc = cloud_from_particles(store, {-1e-5, -1e-5, -1e-5}, {5e-5, 1e-5, 1e-5});
+  ASSERT_EQ(pc.indices.size(), 2u);  // the third particle is outside the beam box
+  EXPECT_EQ(pc.indices[1], 1u);
+  EXPECT_NEAR(pc.cloud.spheres()[1].radius, 2.5e-6, 1e-18);
+  const BodyHit h = pc.cloud.next_body({10e-6, 0, -1e-3}, {0, 0, 1}, -1);
+  EXPECT_EQ(h.body, 1);
 }
