@@ -197,6 +197,9 @@ json bulk_json(const std::vector<Tallies>& batches, const Material& m, double se
   j["backscatter_energy"] = f.backscatter_energy;
   j["backscatter_energy_stderr"] = f.backscatter_energy_stderr;
   j["backscatter_primary_number"] = t.back_primary_number.mean(t.histories);
+  j["backscatter_primary_number_stderr"] = t.back_primary_number.stderr_of_mean(t.histories);
+  j["backscatter_primary_energy"] = t.back_primary_energy.mean(t.histories);
+  j["backscatter_primary_energy_stderr"] = t.back_primary_energy.stderr_of_mean(t.histories);
   j["csda_range_m"] = f.csda_range_m;
   j["depth_peak_m"] = f.depth.depth_peak_m;
   j["depth_peak_m_stderr"] = batch_stats(pk).second;
