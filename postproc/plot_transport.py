@@ -48,7 +48,7 @@ def plot_depth(out, dirs):
     ax.set_ylabel("zeta(E, h) / zeta_peak")
     ax.set_ylim(0, 1.1)
     ax.legend(fontsize=7)
-    ax.set_title("Depth-dose in compact tungsten (mpstream transport bulk)")
+    ax.set_title("Depth-dose in compact tungsten (mpstream transport bulk)", fontsize=9)
     fig.tight_layout()
     fig.savefig(out, dpi=150)
 
@@ -67,7 +67,7 @@ def plot_charge(out, dirs):
     ax.set_xlabel("primary energy (keV)")
     ax.set_ylabel("charging per primary electron (%)\n(> 0: sphere charges negatively)")
     ax.legend(fontsize=7)
-    ax.set_title("Charging of free tungsten spheres (mpstream transport threshold)")
+    ax.set_title("Charging of free tungsten spheres (mpstream transport threshold)", fontsize=9)
     fig.tight_layout()
     fig.savefig(out, dpi=150)
 
