@@ -75,7 +75,8 @@ std::optional<std::array<Vec3, 2>> ElectronBeam::gather_box() const {
 void ElectronBeam::apply(Stage, ParticleStore& p, const StepContext& ctx) {
   const std::size_t n = p.size() - p.ghost_count();
   std::fill_n(p.ptr(Field::beam_power), n, 0.0);
-  std::fill_n(p.ptr(Field::beam_current), n, 0.0);
+  std::fill_n(p.ptr(Field::absorbed_current), n, 0.0);
+  std::fill_n(p.ptr(Field::se_current), n, 0.0);
   const double t = ctx.time;
   if (!on(t) || !ctx.gathered) return;
   const ParticleStore& g = *ctx.gathered;
@@ -110,14 +111,17 @@ void ElectronBeam::apply(Stage, ParticleStore& p, const StepContext& ctx) {
       const double j = current_density(loc[it.i][0], loc[it.i][1]);
       power[it.i] = j * U * dd_.zeta(h) * m / rho;
       const double r = 0.5 * g[Field::diameter][it.i];
-      current[it.i] = j * constants::pi * r * r * dd_.transmitted(mass_before / (rho * area));
+      // primaries entering minus primaries passing on (or turned back) below this particle
+      current[it.i] = j * constants::pi * r * r *
+                      (dd_.transmitted(mass_before / (rho * area)) -
+                       dd_.transmitted((mass_before + m) / (rho * area)));
       mass_before += m;
     }
   }
   // own particles take their values from the gathered copy (same numbers on every rank)
   const auto& gid = g.ids();
   double* P = p.ptr(Field::beam_power);
-  double* I = p.ptr(Field::beam_current);
+  double* I = p.ptr(Field::absorbed_current);
   for (std::size_t i = 0; i < n; ++i) {
     auto it = std::lower_bound(gid.begin(), gid.end(), p.ids()[i]);
     if (it == gid.end() || *it != p.ids()[i]) continue;

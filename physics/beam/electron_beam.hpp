@@ -12,9 +12,11 @@
 // and a dilute one passes the rest on (tallied as transmitted). The depth-dose scales with density
 // exactly as the paper assumes (zeta in compact-equivalent depth).
 //
-// The primary current reaching a particle is j pi r^2 T(h), with T(h) the fraction of primaries
-// not yet stopped or backscattered at compact depth h (from the same transport tables). It drives
-// the charging unit through the field beam_current.
+// The primary current a particle absorbs is j pi r^2 [T(h) - T(h + dh)], with T(h) the fraction
+// of primaries not yet stopped or backscattered at compact depth h (from the same transport
+// tables) and dh the particle's own column depth. It drives the charging unit through the field
+// absorbed_current; the slow secondary-electron current (field se_current) is set by the beam
+// coupling too (zero until the per-sphere SE yields are coupled, issue 7).
 #pragma once
 
 #include <functional>

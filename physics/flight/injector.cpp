@@ -10,7 +10,9 @@ namespace mps {
 
 namespace {
 constexpr double kPi = constants::pi;
-double sphere_mass(double d, double rho) { return rho * kPi * d * d * d / 6.0; }
+double sphere_mass(double d, double rho) {
+  return rho * kPi * d * d * d / 6.0;
+}
 }  // namespace
 
 double Injector::draw_diameter(Rng& rng) const {
@@ -59,7 +61,8 @@ std::uint64_t Injector::count_before(double t) const {
   // cannot decide it
   double x = (te - p_.start_time) * p_.particle_rate;
   auto n = static_cast<std::uint64_t>(std::max(0.0, std::ceil(x - 1e-9)));
-  if (p_.max_particles > 0) n = std::min<std::uint64_t>(n, static_cast<std::uint64_t>(p_.max_particles));
+  if (p_.max_particles > 0)
+    n = std::min<std::uint64_t>(n, static_cast<std::uint64_t>(p_.max_particles));
   return n;
 }
 
@@ -74,7 +77,8 @@ void Injector::apply(Stage, ParticleStore& pa, const StepContext& ctx) {
     const double back = tk - ctx.time;  // >= 0: how far into the step particle k appears
     const double d = draw_diameter(rng);
     Vec3 x, v;
-    for (int a = 0; a < 3; ++a) x[a] = p_.center[a] + p_.half_width[a] * (2.0 * rng.uniform() - 1.0);
+    for (int a = 0; a < 3; ++a)
+      x[a] = p_.center[a] + p_.half_width[a] * (2.0 * rng.uniform() - 1.0);
     for (int a = 0; a < 3; ++a) v[a] = p_.v_mean[a] + p_.v_sigma[a] * rng.normal();
     const std::size_t i = pa.push_back(p_.id_base | k, p_.state);
     pa[Field::px][i] = x[0] - v[0] * back;
@@ -89,7 +93,6 @@ void Injector::apply(Stage, ParticleStore& pa, const StepContext& ctx) {
     pa[Field::peak_temperature][i] = p_.temperature;
     // enthalpy is set from the temperature by the thermal unit (NaN = not yet initialised)
     pa[Field::enthalpy][i] = std::nan("");
-    pa[Field::injection_time][i] = tk;
     injected_count_.add(1.0);
     injected_mass_.add(pa[Field::mass][i]);
   }
@@ -112,21 +115,31 @@ void Injector::load_state(const std::vector<std::pair<std::string, std::vector<d
 void register_injector_unit(UnitRegistry& registry) {
   UnitInfo u;
   u.name = "injector";
-  u.doc = "Feeds spheres into the domain at a particle rate or a mass flow, with a diameter law "
-          "and uniform position / normal velocity distributions.";
+  u.doc =
+      "Feeds spheres into the domain at a particle rate or a mass flow, with a diameter law "
+      "and uniform position / normal velocity distributions.";
   u.declare = [](SectionSpec& s) {
-    s.quantity("particle_rate", dim::frequency, "Particles per second (give this or mass_flow)").positive();
-    s.quantity("mass_flow", dim::mass_flow, "Mass flow rate (give this or particle_rate)").positive();
+    s.quantity("particle_rate", dim::frequency, "Particles per second (give this or mass_flow)")
+        .positive();
+    s.quantity("mass_flow", dim::mass_flow, "Mass flow rate (give this or particle_rate)")
+        .positive();
     s.quantity("start_time", dim::time, "Time of the first injection").def("0").non_negative();
     s.quantity("end_time", dim::time, "No injection after this time").def("1e300").positive();
-    s.integer("max_particles", "Stop after this many particles (0: no limit)").def("0").non_negative();
-    s.quantity("density", dim::density, "Particle material density (W: 19250 kg/m^3, DESIGN.md)").def("19250 kg/m^3").positive();
+    s.integer("max_particles", "Stop after this many particles (0: no limit)")
+        .def("0")
+        .non_negative();
+    s.quantity("density", dim::density, "Particle material density (W: 19250 kg/m^3, DESIGN.md)")
+        .def("19250 kg/m^3")
+        .positive();
     s.quantity("temperature", dim::temperature, "Initial temperature").def("373.15 K").positive();
     s.choice("state", {"flying", "feeding"}, "State of new particles").def("flying");
     auto& d = s.section("diameter", "Diameter law").require();
-    d.choice("law", {"monodisperse", "normal", "lognormal"}, "Distribution of diameters").def("monodisperse");
+    d.choice("law", {"monodisperse", "normal", "lognormal"}, "Distribution of diameters")
+        .def("monodisperse");
     d.quantity("mean", dim::length, "Mean diameter").positive().require();
-    d.quantity("sigma", dim::length, "Standard deviation (normal, lognormal)").def("0").non_negative();
+    d.quantity("sigma", dim::length, "Standard deviation (normal, lognormal)")
+        .def("0")
+        .non_negative();
     d.quantity("min", dim::length, "Truncation: smallest diameter").def("0").non_negative();
     d.quantity("max", dim::length, "Truncation: largest diameter").def("1 m").positive();
     auto& x = s.section("position", "Uniform distribution in a box").require();
@@ -141,7 +154,7 @@ void register_injector_unit(UnitRegistry& registry) {
     InjectorParams p;
     const auto& d = s.section("diameter");
     const std::string law = d.string("law");
-    p.law = law == "normal" ? InjectorParams::Law::normal
+    p.law = law == "normal"      ? InjectorParams::Law::normal
             : law == "lognormal" ? InjectorParams::Law::lognormal
                                  : InjectorParams::Law::monodisperse;
     p.d_mean = d.number("mean");
@@ -166,7 +179,8 @@ void register_injector_unit(UnitRegistry& registry) {
     p.v_sigma = s.section("velocity").vec3("sigma");
     const bool rate = s.has("particle_rate"), flow = s.has("mass_flow");
     if (rate == flow) throw InputError("injector: give exactly one of particle_rate and mass_flow");
-    p.particle_rate = rate ? s.number("particle_rate") : s.number("mass_flow") / Injector::mean_particle_mass(p);
+    p.particle_rate =
+        rate ? s.number("particle_rate") : s.number("mass_flow") / Injector::mean_particle_mass(p);
     return std::make_unique<Injector>(p);
   };
   registry.add(std::move(u));

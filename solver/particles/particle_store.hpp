@@ -34,29 +34,29 @@ inline constexpr unsigned kState = kMigrate | kCheckpoint | kOutput;  // not nee
 
 // X(field, "vtk/hdf5 name with unit", flags). Vector components are consecutive and named
 // name_x/_y/_z in the output; output groups them into one 3-component array (see vector_groups).
-#define MPS_PARTICLE_FIELDS(X)                                             \
-  X(px, "position_m", kAll)                                                \
-  X(py, "position_m", kAll)                                                \
-  X(pz, "position_m", kAll)                                                \
-  X(vx, "velocity_m_per_s", kAll)                                          \
-  X(vy, "velocity_m_per_s", kAll)                                          \
-  X(vz, "velocity_m_per_s", kAll)                                          \
-  X(wx, "angular_velocity_rad_per_s", kAll)                                \
-  X(wy, "angular_velocity_rad_per_s", kAll)                                \
-  X(wz, "angular_velocity_rad_per_s", kAll)                                \
-  X(diameter, "diameter_m", kAll)                                          \
-  X(mass, "mass_kg", kAll)                                                 \
-  X(enthalpy, "specific_enthalpy_J_per_kg", kState)                        \
-  X(temperature, "temperature_K", kAll)                                    \
-  X(liquid_fraction, "liquid_fraction", kState)                            \
-  X(charge, "charge_C", kAll)                                              \
-  X(peak_temperature, "peak_temperature_K", kState)                        \
-  X(time_molten, "time_molten_s", kState)                                  \
-  X(beam_power, "beam_power_W", kState)                                    \
-  X(beam_current, "beam_current_A", kState)                                \
-  X(injection_time, "injection_time_s", kState)                            \
-  X(fx, "force_N", kMigrate | kCheckpoint) /* forces persist: velocity Verlet */ \
-  X(fy, "force_N", kMigrate | kCheckpoint)                                 \
+#define MPS_PARTICLE_FIELDS(X)                                                                 \
+  X(px, "position_m", kAll)                                                                    \
+  X(py, "position_m", kAll)                                                                    \
+  X(pz, "position_m", kAll)                                                                    \
+  X(vx, "velocity_m_per_s", kAll)                                                              \
+  X(vy, "velocity_m_per_s", kAll)                                                              \
+  X(vz, "velocity_m_per_s", kAll)                                                              \
+  X(wx, "angular_velocity_rad_per_s", kAll)                                                    \
+  X(wy, "angular_velocity_rad_per_s", kAll)                                                    \
+  X(wz, "angular_velocity_rad_per_s", kAll)                                                    \
+  X(diameter, "diameter_m", kAll)                                                              \
+  X(mass, "mass_kg", kAll)                                                                     \
+  X(enthalpy, "specific_enthalpy_J_per_kg", kState)                                            \
+  X(temperature, "temperature_K", kAll)                                                        \
+  X(liquid_fraction, "liquid_fraction", kState)                                                \
+  X(charge, "charge_C", kAll)                                                                  \
+  X(peak_temperature, "peak_temperature_K", kState)                                            \
+  X(time_molten, "time_molten_s", kState)                                                      \
+  X(beam_power, "beam_power_W", kState)                                                        \
+  X(absorbed_current, "absorbed_beam_current_A", kState) /* electrons/s x e */                 \
+  X(se_current, "slow_secondary_current_A", kState)      /* at zero potential */               \
+  X(fx, "force_N", kMigrate | kCheckpoint)               /* forces persist: velocity Verlet */ \
+  X(fy, "force_N", kMigrate | kCheckpoint)                                                     \
   X(fz, "force_N", kMigrate | kCheckpoint)
 
 enum class Field : int {
@@ -71,7 +71,8 @@ struct FieldInfo {
   std::string_view name;         // code name, e.g. "px"
   std::string_view output_name;  // name with unit, e.g. "position_m"
   unsigned flags;
-  int components;   // 3 for the first component of a vector group, 0 for its other components, 1 scalar
+  int components;  // 3 for the first component of a vector group, 0 for its other components, 1
+                   // scalar
 };
 const std::array<FieldInfo, kFieldCount>& field_table();
 

@@ -61,8 +61,11 @@ TEST(ElectronBeam, DenseModeReproducesPrescribedZeta) {
     // exact up to round-off (same formula): relative 1e-14
     EXPECT_NEAR(p[Field::beam_power][k], j * 100e3 * prescribed().zeta(h) * m / rho,
                 1e-14 * p[Field::beam_power][k]);
-    EXPECT_NEAR(p[Field::beam_current][k],
-                j * M_PI * 6.25e-12 * std::exp(-(k * m / (rho * area)) / 5e-6), 1e-14);
+    EXPECT_NEAR(p[Field::absorbed_current][k],
+                j * M_PI * 6.25e-12 *
+                    (std::exp(-(k * m / (rho * area)) / 5e-6) -
+                     std::exp(-((k + 1) * m / (rho * area)) / 5e-6)),
+                1e-14);
   }
 }
 
