@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <set>
 
 #include "physics/beam/figures_of_merit.hpp"
 
@@ -27,19 +26,40 @@ void BeamFigures::observe(const ParticleStore& g, const std::vector<double>& pow
                           double dt) {
   const double sa = std::sin(o_.target_angle), ca = std::cos(o_.target_angle);
   const int nb = o_.map_bins;
-  std::set<std::uint64_t> present;
+  // The gathered particles and the open crossings are both sorted by id: one merge walk finds
+  // new crossings, continues open ones and ends those whose particle left the beam.
+  const auto& ids = g.ids();
+  std::vector<std::pair<std::uint64_t, Crossing>> next;
+  next.reserve(in_beam_.size() + 64);
+  std::size_t k = 0;  // position in in_beam_
   for (std::size_t i = 0; i < g.size(); ++i) {
-    if (!inside[i]) continue;
-    const std::uint64_t id = g.ids()[i];
-    present.insert(id);
-    auto [it, fresh] = in_beam_.try_emplace(id);
-    if (fresh) {
+    const std::uint64_t id = ids[i];
+    // open crossings with smaller ids: their particles are gone from the gathered box
+    while (k < in_beam_.size() && in_beam_[k].first < id) {
+      finish(in_beam_[k].second, std::nan(""), std::nan(""), 0, 0);
+      ++k;
+    }
+    const bool open = k < in_beam_.size() && in_beam_[k].first == id;
+    if (!inside[i]) {
+      if (open) {  // left the beam this step: record its state at the exit
+        finish(in_beam_[k].second, g[Field::charge][i], g[Field::peak_temperature][i],
+               g[Field::liquid_fraction][i], g[Field::time_molten][i]);
+        ++k;
+      }
+      continue;
+    }
+    Crossing c;
+    if (open) {
+      c = in_beam_[k].second;
+      ++k;
+    } else {
       double h = g[Field::enthalpy][i];
       if (std::isnan(h) && o_.enthalpy_of_t) h = o_.enthalpy_of_t(g[Field::temperature][i]);
-      it->second.entry_enthalpy = h;
-      it->second.mass = g[Field::mass][i];
+      c.entry_enthalpy = h;
+      c.mass = g[Field::mass][i];
     }
-    it->second.energy += power[i] * dt;
+    c.energy += power[i] * dt;
+    next.emplace_back(id, c);
     // projected position seen along the reference direction at the target angle: the length
     // coordinate mixes the focal-spot length (sin alpha) and the depth along the beam (cos alpha)
     const double l = loc[i][0] * sa + loc[i][2] * ca, w = loc[i][1];
@@ -50,24 +70,8 @@ void BeamFigures::observe(const ParticleStore& g, const std::vector<double>& pow
     if (a >= 0 && a < nb && b >= 0 && b < nb)
       map_[static_cast<std::size_t>(b) * nb + a] += power[i] * dt;
   }
-  // crossings that ended this step: the particle is no longer in the beam region
-  std::map<std::uint64_t, std::size_t> index;
-  for (std::size_t i = 0; i < g.size(); ++i) index[g.ids()[i]] = i;
-  for (auto it = in_beam_.begin(); it != in_beam_.end();) {
-    if (present.count(it->first)) {
-      ++it;
-      continue;
-    }
-    auto k = index.find(it->first);
-    if (k != index.end()) {
-      const std::size_t i = k->second;
-      finish(it->second, g[Field::charge][i], g[Field::peak_temperature][i],
-             g[Field::liquid_fraction][i], g[Field::time_molten][i]);
-    } else {  // left the gathered box altogether (or was removed): its state is unknown here
-      finish(it->second, std::nan(""), std::nan(""), 0, 0);
-    }
-    it = in_beam_.erase(it);
-  }
+  for (; k < in_beam_.size(); ++k) finish(in_beam_[k].second, std::nan(""), std::nan(""), 0, 0);
+  in_beam_ = std::move(next);
 }
 
 void BeamFigures::finish(const Crossing& c, double charge, double peak, double liquid,
@@ -126,7 +130,7 @@ void BeamFigures::load_state(const std::vector<std::pair<std::string, std::vecto
     if (k == "figures_open") {
       in_beam_.clear();
       for (std::size_t i = 0; i + 3 < v.size(); i += 4)
-        in_beam_[static_cast<std::uint64_t>(v[i])] = {v[i + 1], v[i + 2], v[i + 3]};
+        in_beam_.push_back({static_cast<std::uint64_t>(v[i]), {v[i + 1], v[i + 2], v[i + 3]}});
     }
     if (k == "figures_done" && v.size() == 6) {
       crossings_ = v[0], min_ratio_ = v[1], charge_sum_ = v[2], peak_max_ = v[3], molten_ = v[4];

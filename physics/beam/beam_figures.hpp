@@ -66,7 +66,7 @@ class BeamFigures {
 
   FigureOptions o_;
   std::vector<double> map_;
-  std::map<std::uint64_t, Crossing> in_beam_;
+  std::vector<std::pair<std::uint64_t, Crossing>> in_beam_;  // open crossings, sorted by id
   // finished crossings
   double crossings_ = 0, min_ratio_ = 0, charge_sum_ = 0, peak_max_ = 0, molten_ = 0;
   bool any_ = false;

@@ -5,7 +5,10 @@
 #include <filesystem>
 #include <map>
 
+#include "physics/beam/figures_of_merit.hpp"
 #include "physics/beam/response_table.hpp"
+#include "physics/materials/material.hpp"
+#include "physics/thermal/thermal_unit.hpp"
 #include "solver/base/constants.hpp"
 #include "solver/base/errors.hpp"
 
@@ -65,10 +68,12 @@ std::optional<std::array<Vec3, 2>> ElectronBeam::gather_box() const {
   const double hu = p_.gaussian ? 3 * kFwhmToSigma * p_.length_cs : 0.5 * p_.length_cs;
   const double hw =
       (p_.gaussian ? 3 * kFwhmToSigma * p_.width_cs : 0.5 * p_.width_cs) + p_.wobble_amplitude;
+  // a margin of 10 % around the prism, so that particles just leaving the beam are still seen
+  // (their state at the exit is what the figures of merit record)
   std::array<Vec3, 2> b{p_.center, p_.center};
   for (int a = 0; a < 3; ++a) {
     const double ext =
-        std::abs(u_[a]) * hu + std::abs(w_[a]) * hw + std::abs(s_[a]) * p_.depth_extent;
+        1.1 * (std::abs(u_[a]) * hu + std::abs(w_[a]) * hw + std::abs(s_[a]) * p_.depth_extent);
     b[0][a] -= ext;
     b[1][a] += ext;
   }
@@ -103,29 +108,36 @@ void ElectronBeam::apply(Stage, ParticleStore& p, const StepContext& ctx) {
   }
   const double U = p_.voltage, rho = p_.compact_density, cs = p_.column_size;
 
-  // columns of the cross-section, particles in each ordered along the beam
+  // columns of the cross-section, particles in each ordered along the beam: one sort by
+  // (column, depth, id) instead of a map of columns (the beam region holds ~1e5 particles)
   struct Item {
+    std::int64_t column;
     double s;
     std::uint64_t id;
     std::size_t i;
   };
-  std::map<std::pair<long, long>, std::vector<Item>> columns;
+  std::vector<Item> items;
   for (std::size_t i = 0; i < g.size(); ++i) {
     if (!inside[i]) continue;
-    columns[{std::lround(std::floor(loc[i][0] / cs)), std::lround(std::floor(loc[i][1] / cs))}]
-        .push_back({loc[i][2], g.ids()[i], i});
+    const std::int64_t cu = std::llround(std::floor(loc[i][0] / cs));
+    const std::int64_t cw = std::llround(std::floor(loc[i][1] / cs));
+    items.push_back({cu * 4194304 + cw, loc[i][2], g.ids()[i], i});  // |cw| < 2^21 columns
   }
+  std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+    if (a.column != b.column) return a.column < b.column;
+    return a.s < b.s || (a.s == b.s && a.id < b.id);
+  });
   Deposit d;
   d.power.assign(g.size(), 0.0);
   d.absorbed.assign(g.size(), 0.0);
   d.secondary.assign(g.size(), 0.0);
   const double area = cs * cs;
-  for (auto& [key, col] : columns) {
-    std::sort(col.begin(), col.end(), [](const Item& a, const Item& b) {
-      return a.s < b.s || (a.s == b.s && a.id < b.id);
-    });
+  for (std::size_t c0 = 0; c0 < items.size();) {
+    std::size_t c1 = c0;
+    while (c1 < items.size() && items[c1].column == items[c0].column) ++c1;
     double mass_before = 0.0;
-    for (const auto& it : col) {
+    for (std::size_t k = c0; k < c1; ++k) {
+      const Item& it = items[k];
       const double m = g[Field::mass][it.i];
       const double h = (mass_before + 0.5 * m) / (rho * area);
       const double j = current_density(loc[it.i][0], loc[it.i][1]);
@@ -137,6 +149,7 @@ void ElectronBeam::apply(Stage, ParticleStore& p, const StepContext& ctx) {
                           dd_.transmitted((mass_before + m) / (rho * area)));
       mass_before += m;
     }
+    c0 = c1;
   }
   d.backscattered_fraction = dd_.eta_energy;
   d.radiated_fraction = dd_.radiated_fraction;
@@ -152,7 +165,13 @@ void ElectronBeam::deliver(ParticleStore& p, const ParticleStore& g, const Depos
   double* P = p.ptr(Field::beam_power);
   double* I = p.ptr(Field::absorbed_current);
   double* S = p.ptr(Field::se_current);
+  const auto box = *gather_box();
+  const double *x = p.ptr(Field::px), *y = p.ptr(Field::py), *z = p.ptr(Field::pz);
   for (std::size_t i = 0; i < n; ++i) {
+    // cheap box test first: most of the rank's particles are far from the beam
+    if (x[i] < box[0][0] || x[i] > box[1][0] || y[i] < box[0][1] || y[i] > box[1][1] ||
+        z[i] < box[0][2] || z[i] > box[1][2])
+      continue;
     auto it = std::lower_bound(gid.begin(), gid.end(), p.ids()[i]);
     if (it == gid.end() || *it != p.ids()[i]) continue;
     const auto k = static_cast<std::size_t>(it - gid.begin());
@@ -265,6 +284,10 @@ void ElectronBeam::summarize(const std::map<std::string, double>& global,
     out["transmitted_power_fraction"] = value("energy_transmitted_J") / in;
   }
   out["beam_power_W"] = p_.voltage * p_.current;
+  // gain over a rotating anode with the same focal spot (Mueller-Oosterkamp, paper's reference)
+  if (auto it = out.find("permitted_power_W"); it != out.end() && p_.reference_power > 0)
+    out["gain_vs_rotating_anode"] = it->second / p_.reference_power;
+  out["rotating_anode_power_W"] = p_.reference_power;
 }
 
 std::vector<std::pair<std::string, std::vector<double>>> ElectronBeam::save_state() const {
@@ -355,7 +378,26 @@ void register_beam_unit(UnitRegistry& registry,
                "Reach of the beam prism from the centre along the axis")
         .def("2 mm")
         .positive();
-    s.choice("coupling", {"dense"}, "Coupling mode (dense: depth-dose tables)").def("dense");
+    s.choice("coupling", {"dense", "direct"},
+             "dense: depth-dose tables scaled by the local stream density; direct: transport "
+             "Monte Carlo through the particles in the beam")
+        .def("dense");
+    s.integer("histories", "Direct coupling: electron histories per coupling (all ranks)")
+        .def("2000")
+        .at_least(1);
+    s.integer("coupling_interval", "Direct coupling: steps between couplings").def("1").at_least(1);
+    s.quantity("absorption_energy", dim::energy, "Direct coupling: electron absorption energy")
+        .def("1 keV")
+        .at_least(50 * 1.602176634e-19);
+    s.choice("permitted_limit", {"solid", "molten"},
+             "Permitted power: particles stay solid (limit h(Tm)), or may melt completely "
+             "(limit h(Tm) + latent heat; re-solidification before capture is reported)")
+        .def("solid");
+    s.quantity("reference_power", dim::power,
+               "Rotating-anode reference for the gain (paper: 25 kW for 0.3 nominal at 8 deg)")
+        .def("25 kW")
+        .positive();
+    s.integer("map_bins", "Bins per axis of the projected focal-spot map").def("256").at_least(16);
     s.string("response_table",
              "HDF5 response table from `mpstream transport table` (path relative to the case "
              "file), or the name of a shipped table (cases/data/NAME_response.h5)")
@@ -388,7 +430,42 @@ void register_beam_unit(UnitRegistry& registry,
       table = std::filesystem::path(c.case_file).parent_path() / table;
     ResponseTable t = load_table(table.string());
     p.compact_density = t.density;
-    return std::make_unique<ElectronBeam>(p, depth_dose_from_table(t, p.voltage));
+    // the particles' material (the thermal unit's, else tungsten) sets the permitted-power limit
+    const Material material = c.root.has_section("thermal")
+                                  ? material_from_section(c.root.section("thermal"))
+                                  : Material::builtin("tungsten");
+    FigureOptions f;
+    f.beam_power = p.voltage * p.current;
+    f.target_angle = p.target_angle;
+    f.limit_enthalpy = s.string("permitted_limit") == "molten" ? material.enthalpy_liquidus()
+                                                               : material.enthalpy_solidus();
+    f.enthalpy_of_t = [material](double T) { return material.enthalpy(T); };
+    const double half_l = p.gaussian ? 3 * 0.42466090014400953 * p.length_cs : 0.5 * p.length_cs;
+    const double half_w = p.gaussian ? 3 * 0.42466090014400953 * p.width_cs : 0.5 * p.width_cs;
+    f.map_half_length =
+        1.5 * (half_l * std::sin(p.target_angle) + p.depth_extent * std::cos(p.target_angle));
+    f.map_half_width = 1.5 * (half_w + p.wobble_amplitude);
+    f.map_bins = static_cast<int>(s.integer("map_bins"));
+    p.reference_power =
+        fom::rotating_anode_reference_power(p.length_cs, p.width_cs, s.number("reference_power"));
+    std::unique_ptr<DirectCoupling> direct;
+    if (s.string("coupling") == "direct") {
+      DirectCouplingOptions o;
+      o.histories = static_cast<std::uint64_t>(s.integer("histories"));
+      o.interval = static_cast<std::uint64_t>(s.integer("coupling_interval"));
+      o.transport.absorption_energy_eV =
+          s.number("absorption_energy") / constants::elementary_charge;
+      o.transport.tally_axis = {p.axis[0], p.axis[1], p.axis[2]};
+      const double n =
+          std::sqrt(p.axis[0] * p.axis[0] + p.axis[1] * p.axis[1] + p.axis[2] * p.axis[2]);
+      o.transport.tally_axis = o.transport.tally_axis * (1.0 / n);
+      transport::Material tm = transport::tungsten();
+      if (material.name() != "tungsten")
+        throw InputError("beam.coupling: direct coupling has transport data for tungsten only");
+      direct = std::make_unique<DirectCoupling>(tm, o);
+    }
+    return std::make_unique<ElectronBeam>(p, depth_dose_from_table(t, p.voltage), f,
+                                          std::move(direct));
   };
   registry.add(std::move(u));
 }

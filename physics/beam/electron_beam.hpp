@@ -51,6 +51,7 @@ struct BeamParams {
   double column_size = 20e-6;                             // cross-section cell for depths (m)
   double depth_extent = 1e-3;  // how far along the axis from the center the prism reaches (m)
   double compact_density = 19250.0;
+  double reference_power = 0.0;  // rotating anode with this focal spot (W), for the gain
 };
 
 class ElectronBeam : public ProcessUnit {
