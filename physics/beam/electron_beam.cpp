@@ -201,10 +201,12 @@ void ElectronBeam::deliver(ParticleStore& p, const ParticleStore& g, const Depos
 void ElectronBeam::direct_phase1(ParticleStore& p, const ParticleStore& g,
                                  const std::vector<char>& inside, const std::vector<Vec3>& loc,
                                  const StepContext& ctx) {
+  // every flying particle of the gathered region is a body, also those beside the footprint:
+  // electrons scattered sideways reach them (the lateral corona the dense model cannot see)
   cloud_ids_.clear();
   std::vector<transport::SphereSpec> spheres;
   for (std::size_t i = 0; i < g.size(); ++i) {
-    if (!inside[i]) continue;
+    if (g.states()[i] != ParticleState::flying) continue;
     cloud_ids_.push_back(g.ids()[i]);
     spheres.push_back(
         {{g[Field::px][i], g[Field::py][i], g[Field::pz][i]}, 0.5 * g[Field::diameter][i]});
@@ -256,17 +258,18 @@ void ElectronBeam::finish_direct(ParticleStore& p, const ParticleStore& g,
   d.power.assign(g.size(), 0.0);
   d.absorbed.assign(g.size(), 0.0);
   d.secondary.assign(g.size(), 0.0);
+  std::vector<char> receives(inside);
   for (std::size_t i = 0; i < g.size(); ++i) {
-    if (!inside[i]) continue;
     auto it = held_.find(g.ids()[i]);
     if (it == held_.end()) continue;  // entered the beam since the last coupling
     d.power[i] = it->second[0];
     d.absorbed[i] = it->second[1];
     d.secondary[i] = it->second[2];
+    receives[i] = receives[i] || d.power[i] > 0;
   }
   d.backscattered_fraction = held_backscattered_;
   d.radiated_fraction = held_radiated_;
-  deliver(p, g, d, inside, loc, ctx);
+  deliver(p, g, d, receives, loc, ctx);
 }
 
 void ElectronBeam::summarize(const std::map<std::string, double>& global,

@@ -292,6 +292,7 @@ nlohmann::json Simulation::summary() {
       injected_count.value() - static_cast<double>(g_by_state[0] + g_by_state[1] + g_by_state[2]) -
       value("solver.removed_count_captured") - value("solver.removed_count_escaped");
   j["mass_injected_kg"] = injected_mass.value();
+  j["mass_flow_kg_per_s"] = time_ > 0 ? injected_mass.value() / time_ : 0.0;
   j["mass_live_kg"] = g_live_mass.value();
   j["mass_captured_kg"] = value("solver.removed_mass_kg_captured");
   j["mass_escaped_kg"] = value("solver.removed_mass_kg_escaped");
