@@ -1,0 +1,235 @@
+# Render the particle stream of an mpstream run with ParaView (pvbatch from Debian's paraview).
+#
+#   xvfb-run -a pvbatch postproc/render_particles.py RUN_DIR [options]
+#
+#   --arrays temperature_K,charge_C,liquid_fraction   point arrays to colour by (one PNG each;
+#                                                     arrays the run does not have are skipped)
+#   --time last|first|SECONDS                         snapshot of the stills (default last)
+#   --animation                                       also every snapshot coloured by the first
+#                                                     array: images/animation/*.png and a GIF
+#   --state FILE.pvsm                                 also save a ParaView state users can open
+#                                                     (File > Load State) showing the same view
+#   --out DIR                                         default RUN_DIR/images
+#   --size 1280x720
+#
+# The view looks down the z axis (x: stream direction, y: across the stream) with the domain box
+# from case.resolved.yaml as an outline, particles as spheres of constant screen size, a colour
+# legend with the array's unit, the case title and the simulated time. Where the run has the
+# electrodes' surfaces (RUN_DIR/surfaces.vtp, written by the electrostatics unit) they are drawn
+# under the particles, coloured by potential_V when present.
+# Debian's ParaView is built for X: run under `xvfb-run -a` on a machine without a display.
+import argparse
+import glob
+import os
+import sys
+
+from paraview.simple import (  # noqa: F401 (paraview.simple is the documented scripting API)
+    Box, ColorBy, CreateView, GetAnimationScene, GetColorTransferFunction, GetScalarBar,
+    GetTimeKeeper, Hide, PVDReader, Render, SaveScreenshot, SaveState, SetActiveView, Show, Text,
+    XMLPolyDataReader, servermanager)
+
+LABELS = {
+    "temperature_K": "Temperature (K)",
+    "peak_temperature_K": "Peak temperature (K)",
+    "charge_C": "Charge (C)",
+    "liquid_fraction": "Liquid fraction (1)",
+    "diameter_m": "Diameter (m)",
+    "velocity_m_per_s": "Speed (m/s)",
+    "beam_power_W": "Beam power (W)",
+    "potential_V": "Potential (V)",
+}
+
+
+def parse_args():
+    argv = sys.argv[1:]
+    p = argparse.ArgumentParser(prog="pvbatch postproc/render_particles.py")
+    p.add_argument("run", help="run output folder (with run.pvd)")
+    p.add_argument("--arrays", default="temperature_K,charge_C,liquid_fraction")
+    p.add_argument("--time", default="last")
+    p.add_argument("--animation", action="store_true")
+    p.add_argument("--state")
+    p.add_argument("--out")
+    p.add_argument("--size", default="1280x720")
+    return p.parse_args(argv)
+
+
+def read_domain(run):
+    """Domain box lo, hi (m) from case.resolved.yaml, or None."""
+    path = os.path.join(run, "case.resolved.yaml")
+    try:
+        import yaml
+        with open(path) as f:
+            c = yaml.safe_load(f)
+        return [float(x) for x in c["domain"]["lo"]], [float(x) for x in c["domain"]["hi"]]
+    except Exception:  # no file, no yaml module or no domain: draw without the box
+        return None
+
+
+def read_title(run):
+    import json
+    try:
+        with open(os.path.join(run, "summary.json")) as f:
+            return json.load(f).get("title", "")
+    except Exception:
+        return ""
+
+
+def point_arrays(source):
+    info = source.GetPointDataInformation()
+    return {info.GetArray(i).GetName(): info.GetArray(i) for i in range(info.GetNumberOfArrays())}
+
+
+def array_range(source, name, times):
+    """Range of a point array over the given times (the colour scale of the stills and frames)."""
+    lo, hi = float("inf"), float("-inf")
+    for t in times:
+        source.UpdatePipeline(t)
+        arrays = point_arrays(source)
+        if name in arrays:
+            comp = -1 if arrays[name].GetNumberOfComponents() > 1 else 0
+            a, b = arrays[name].GetRange(comp)
+            lo, hi = min(lo, a), max(hi, b)
+    if lo > hi:
+        return 0.0, 1.0
+    if hi - lo <= 1e-12 * max(abs(hi), 1e-300):  # a uniform field: widen so the legend reads
+        pad = abs(hi) * 0.01 if hi != 0 else 1e-18
+        return lo - pad, hi + pad
+    return lo, hi
+
+
+def main():
+    a = parse_args()
+    run = os.path.abspath(a.run)
+    pvd = os.path.join(run, "run.pvd")
+    if not os.path.isfile(pvd):
+        sys.exit(f"render_particles: no {pvd}")
+    out = os.path.abspath(a.out or os.path.join(run, "images"))
+    os.makedirs(out, exist_ok=True)
+    width, height = (int(x) for x in a.size.split("x"))
+
+    reader = PVDReader(FileName=pvd)
+    times = sorted({float(t) for t in reader.TimestepValues}) or [0.0]
+    if a.time == "last":
+        t_still = times[-1]
+    elif a.time == "first":
+        t_still = times[0]
+    else:
+        t_still = min(times, key=lambda t: abs(t - float(a.time)))
+
+    view = CreateView("RenderView")
+    view.ViewSize = [width, height]
+    view.Background = [1, 1, 1]
+    try:  # ParaView >= 5.10 uses a palette unless told otherwise
+        view.UseColorPaletteForBackground = 0
+    except AttributeError:
+        pass
+    view.OrientationAxesVisibility = 1
+    SetActiveView(view)
+
+    domain = read_domain(run)
+    if domain:
+        lo, hi = domain
+        box = Box(XLength=hi[0] - lo[0], YLength=hi[1] - lo[1], ZLength=hi[2] - lo[2],
+                  Center=[(lo[i] + hi[i]) / 2 for i in range(3)])
+        bd = Show(box, view)
+        bd.SetRepresentationType("Outline")
+        bd.AmbientColor = bd.DiffuseColor = [0.3, 0.3, 0.3]
+        bd.ColorArrayName = ["POINTS", ""]
+
+    surfaces = os.path.join(run, "surfaces.vtp")
+    if os.path.isfile(surfaces):
+        surf = XMLPolyDataReader(FileName=[surfaces])
+        sd = Show(surf, view)
+        sd.Opacity = 0.35
+        if "potential_V" in point_arrays(surf):
+            ColorBy(sd, ("POINTS", "potential_V"))
+            sd.SetScalarBarVisibility(view, True)
+
+    rd = Show(reader, view)
+    rd.SetRepresentationType("Points")
+    rd.PointSize = 3
+    rd.RenderPointsAsSpheres = 1
+
+    title = read_title(run)
+    label = Text(Text=title or os.path.basename(run))
+    ld = Show(label, view)
+    ld.WindowLocation = "Upper Center"
+    ld.FontSize = 16
+    ld.Color = [0, 0, 0]
+    clock = Text(Text="")
+    cd = Show(clock, view)
+    cd.WindowLocation = "Lower Left Corner"
+    cd.FontSize = 14
+    cd.Color = [0, 0, 0]
+
+    # Camera: looking down -z on the x-y plane, the whole domain (or the particles) in view.
+    reader.UpdatePipeline(t_still)
+    view.ViewTime = t_still
+    view.CameraPosition = [0, 0, 1]
+    view.CameraFocalPoint = [0, 0, 0]
+    view.CameraViewUp = [0, 1, 0]
+    view.CameraParallelProjection = 1  # a plan view: lengths read the same everywhere
+    view.ResetCamera(False)
+    Render(view)
+
+    available = point_arrays(reader)
+    wanted = [x for x in a.arrays.split(",") if x]
+    written = []
+    for name in wanted:
+        if name not in available:
+            print(f"render_particles: {name} not in this run (has {', '.join(sorted(available))}): skipped")
+            continue
+        ColorBy(rd, ("POINTS", name, "Magnitude") if available[name].GetNumberOfComponents() > 1 else ("POINTS", name))
+        lut = GetColorTransferFunction(name)
+        lut.ApplyPreset("Inferno (matplotlib)" if "temperature" in name else
+                        "Cool to Warm" if name == "charge_C" else "Viridis (matplotlib)", True)
+        lo_, hi_ = array_range(reader, name, times if a.animation else [t_still])
+        lut.RescaleTransferFunction(lo_, hi_)
+        try:
+            lut.AutomaticRescaleRangeMode = "Never"
+        except AttributeError:
+            pass
+        bar = GetScalarBar(lut, view)
+        bar.Title = LABELS.get(name, name)
+        bar.ComponentTitle = ""
+        bar.TitleColor = bar.LabelColor = [0, 0, 0]
+        bar.RangeLabelFormat = "%-#.4g"
+        rd.SetScalarBarVisibility(view, True)
+        view.ViewTime = t_still
+        clock.Text = f"t = {t_still * 1e6:.3f} us   (colour: {LABELS.get(name, name)})"
+        Render(view)
+        png = os.path.join(out, f"particles_{name}.png")
+        SaveScreenshot(png, view, ImageResolution=[width, height])
+        written.append(png)
+        print(f"wrote {png}")
+        if a.state and name == wanted[0]:
+            state = os.path.abspath(a.state)
+            SaveState(state)
+            print(f"wrote {state} (ParaView: File > Load State)")
+        if a.animation and name == wanted[0]:
+            frames_dir = os.path.join(out, "animation")
+            os.makedirs(frames_dir, exist_ok=True)
+            for f in glob.glob(os.path.join(frames_dir, f"{name}_*.png")):
+                os.remove(f)
+            frames = []
+            for k, t in enumerate(times):
+                view.ViewTime = t
+                clock.Text = f"t = {t * 1e6:.3f} us   (colour: {LABELS.get(name, name)})"
+                Render(view)
+                f = os.path.join(frames_dir, f"{name}_{k:04d}.png")
+                SaveScreenshot(f, view, ImageResolution=[width, height])
+                frames.append(f)
+            print(f"wrote {len(frames)} frames to {frames_dir}")
+            try:
+                from PIL import Image
+                imgs = [Image.open(f).convert("P", palette=Image.ADAPTIVE) for f in frames]
+                gif = os.path.join(out, f"particles_{name}.gif")
+                imgs[0].save(gif, save_all=True, append_images=imgs[1:], duration=250, loop=0)
+                print(f"wrote {gif}")
+            except ImportError:
+                print("render_particles: no PIL (python3-pil): frames only, no GIF")
+    if not written:
+        sys.exit("render_particles: none of the arrays could be rendered")
+
+
+main()
