@@ -1,6 +1,7 @@
 # Render the particle stream of an mpstream run with ParaView (pvbatch from Debian's paraview).
 #
-#   xvfb-run -a pvbatch postproc/render_particles.py RUN_DIR [options]
+#   postproc/pvbatch postproc/render_particles.py RUN_DIR [options]
+#   (the wrapper runs pvbatch under xvfb-run with ParaView's Python modules; see postproc/pvbatch)
 #
 #   --arrays temperature_K,charge_C,liquid_fraction   point arrays to colour by (one PNG each;
 #                                                     arrays the run does not have are skipped)
@@ -17,7 +18,6 @@
 # legend with the array's unit, the case title and the simulated time. Where the run has the
 # electrodes' surfaces (RUN_DIR/surfaces.vtp, written by the electrostatics unit) they are drawn
 # under the particles, coloured by potential_V when present.
-# Debian's ParaView is built for X: run under `xvfb-run -a` on a machine without a display.
 import argparse
 import glob
 import os
