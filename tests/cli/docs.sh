@@ -23,12 +23,13 @@ assert all(i.strip() == "sh no-test" for i in skipped), skipped
 with open(sys.argv[2], "w") as f:
     f.write("set -euo pipefail\n")
     for k, b in enumerate(run):
-        f.write(f"echo '### docs block {k + 1}/{len(run)}'\n")
+        f.write(f"echo \"### docs block {k + 1}/{len(run)} at $SECONDS s\"\n")
         f.write(b.replace("/tmp/mpstream-slurm", sys.argv[3]))
 print(f"{len(run)} runnable block(s), {len(skipped)} not run (sh no-test)")
 PY
 (cd "$repo" && timeout 900 bash "$WORK/doc.sh") > "$WORK/doc.log" 2>&1
 rc=$?
+grep '^### docs block' "$WORK/doc.log" | sed 's/^/  /'
 last="$(grep '^### docs block' "$WORK/doc.log" | tail -1)"
 [ "$rc" -eq 0 ] && ok "every runnable block ran ($last)" || fail "docs commands exit $rc at ${last}: $(tail -30 "$WORK/doc.log")"
 

@@ -25,16 +25,9 @@ cd "$WORK" || exit 1
 job_field() { scontrol -o show job "$1" 2>/dev/null | tr ' ' '\n' | sed -n "s/^$2=//p" | head -1; }
 # wait_jobs SECONDS JOBID...: until none is pending or running (bounded; cancel on timeout)
 wait_jobs() {
-  local limit=$((SECONDS + $1)); shift
-  while [ $SECONDS -lt $limit ]; do
-    local busy=0 j
-    for j in "$@"; do
-      case "$(job_field "$j" JobState)" in PENDING|RUNNING|CONFIGURING|COMPLETING|SUSPENDED) busy=1 ;; esac
-    done
-    [ $busy -eq 0 ] && return 0
-    sleep 1
-  done
-  fail "jobs $* still running after the bound: $(squeue 2>&1)"; scancel "$@"; return 1
+  local limit="$1"; shift
+  "$SRC/scripts/slurm/wait-job" --timeout "$limit" "$@" | sed 's/^/  /'
+  [ "${PIPESTATUS[0]}" -ne 2 ] || { fail "jobs $* still running after $limit s: $(squeue 2>&1)"; scancel "$@"; }
 }
 dump() { for f in "$@"; do echo "---- $f"; tail -n 30 "$f" 2>/dev/null; done; }
 
@@ -95,7 +88,7 @@ EOF
   chain_end_us=$((chain_end_us * 3))
 done
 
-wait_jobs 120 "$j1" "$arr" "$gat"
+wait_jobs 120 "$j1" "${arr}_0" "${arr}_1" "$gat"
 
 # -- checks: batch
 out1="$WORK/runs/quickstart-$j1"
