@@ -65,10 +65,12 @@ def main():
         groups.setdefault(tuple(r[k] for k in others), []).append(r)
     fig, ax = plt.subplots(figsize=(6.5, 4.2))
     unit = ""
-    for label, rs in sorted(groups.items()):
+    styles = [("o", "-", 8), ("s", "--", 6), ("^", ":", 5), ("D", "-.", 4)]  # overlapping lines stay visible
+    for k, (label, rs) in enumerate(sorted(groups.items())):
         pts = sorted((value_and_unit(r[xkey])[0], float(r[a.y])) for r in rs)
         unit = value_and_unit(rs[0][xkey])[1]
-        ax.plot([x for x, _ in pts], [y for _, y in pts], "o-",
+        marker, line, size = styles[k % len(styles)]
+        ax.plot([x for x, _ in pts], [y for _, y in pts], marker=marker, ls=line, ms=size,
                 label=", ".join(f"{k} = {v}" for k, v in zip(others, label)) or None)
     ax.set_xlabel(f"{xkey} ({unit})" if unit else xkey)
     ax.set_ylabel(axis_label(a.y))

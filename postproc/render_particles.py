@@ -179,6 +179,7 @@ def main():
         if name not in available:
             print(f"render_particles: {name} not in this run (has {', '.join(sorted(available))}): skipped")
             continue
+        rd.SetScalarBarVisibility(view, False)  # the previous array's legend
         ColorBy(rd, ("POINTS", name, "Magnitude") if available[name].GetNumberOfComponents() > 1 else ("POINTS", name))
         lut = GetColorTransferFunction(name)
         lut.ApplyPreset("Inferno (matplotlib)" if "temperature" in name else
