@@ -52,6 +52,22 @@ EOF
 "$PVB" "$WORK/load_state.py" > "$WORK/state.log" 2>&1 && [ -s "$WORK/from_state.png" ] &&
   ok "state file loads and renders" || fail "state file: $(grep -v '^ *[0-9]* *0x' "$WORK/state.log" | tail -10)"
 
+# The XDMF beside the final HDF5 checkpoint opens the raw particle data in ParaView.
+ck="$run/checkpoint_000200.xdmf"
+cat > "$WORK/xdmf.py" <<EOF
+from paraview.simple import XDMFReader
+# the "XDMF Reader" (Xdmf 2) of ParaView 5.11; its Xdmf3 readers read 0 points of this file
+r = XDMFReader(FileNames=["$ck"])
+r.UpdatePipeline()
+info = r.GetDataInformation()
+names = [r.PointData.GetArray(i).GetName() for i in range(len(r.PointData))]
+print("xdmf points", info.GetNumberOfPoints(), "arrays", " ".join(sorted(names)))
+EOF
+"$PVB" "$WORK/xdmf.py" > "$WORK/xdmf.log" 2>&1
+n_live="$(python3 -c "import json; s = json.load(open('$run/summary.json')); print(s['particles_flying'] + s['particles_feeding'] + s['particles_in_rotor'])")"
+grep -q "xdmf points $n_live arrays .*temperature" "$WORK/xdmf.log" && ok "checkpoint .xdmf opens in ParaView: $n_live particles with temperature" ||
+  fail "xdmf: wanted $n_live points: $(grep -v '^ *[0-9]* *0x' "$WORK/xdmf.log" | tail -5)"
+
 # Diagnostics time series.
 "$SRC/postproc/plot_diagnostics.py" "$run" > "$WORK/plot.log" 2>&1 && [ -s "$run/plots/diagnostics.png" ] &&
   ok "plot_diagnostics.py wrote plots/diagnostics.png" || fail "plot_diagnostics: $(cat "$WORK/plot.log")"
