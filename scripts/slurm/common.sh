@@ -50,18 +50,25 @@ mps_has_output() {
 
 # Run the launcher in the background and forward USR1/TERM to it, so that `--signal=B:USR1@N`
 # (sent to this batch shell only) and the time limit's SIGTERM reach mpstream, which then writes
-# a checkpoint and exits. srun and mpirun both forward SIGUSR1 to their tasks. Sets MPS_SIGNALLED.
+# a checkpoint and exits. srun and mpirun both forward SIGUSR1 to their tasks. The scripts trap
+# the signals from their first line (MPS_SIGNALLED), since bash would otherwise die of a USR1
+# that comes while it is still setting up; a signal that comes before the ranks can have
+# installed their handlers (the first seconds) is held back until then, as it would kill them.
 mps_launch_forwarding_signals() {
-  MPS_SIGNALLED=0
+  local t0=$SECONDS forwarded=0 rc age
   "${MPS_LAUNCH[@]}" "$@" &
   local pid=$!
-  trap 'MPS_SIGNALLED=1; mps_log "signal: asking mpstream to checkpoint"; kill -USR1 '"$pid"' 2>/dev/null' USR1 TERM
-  local rc
   while :; do
+    if [ "$MPS_SIGNALLED" -eq 1 ] && [ "$forwarded" -eq 0 ]; then
+      age=$((SECONDS - t0))
+      [ "$age" -lt 3 ] && sleep $((3 - age))
+      mps_log "signal: asking mpstream to checkpoint"
+      kill -USR1 "$pid" 2>/dev/null
+      forwarded=1
+    fi
     wait "$pid"; rc=$?
     kill -0 "$pid" 2>/dev/null || break  # wait returned because of a trapped signal: wait again
   done
-  trap - USR1 TERM
   return "$rc"
 }
 

@@ -133,6 +133,18 @@ m = [float(r["mass_injected_kg"]) for r in rows]
 assert 2.5 < m[1] / m[0] < 4.5, m  # same count, mean 6 vs 4 um: mass ratio near 1.5^3 = 3.4
 PY
 
+# -- a warning signal in the first second of a job (before the ranks could have installed their
+# handlers) is held back, then still gives a checkpoint; MPS_CHAIN_MAX=1 stops the chain there.
+j5="$(MPS_CHAIN_MAX=1 MPS_CHAIN_OUT="$WORK/early" sbatch --parsable -n 1 -t 5 -J early "$SRC/scripts/slurm/chain.sbatch" "$Q" \
+  --set simulation.end_time=5ms --set simulation.output.interval=0)"
+for _ in $(seq 300); do [ "$(job_field "$j5" JobState)" = RUNNING ] && break; sleep 0.1; done
+scancel --batch --signal=USR1 "$j5"
+wait_jobs 60 "$j5"
+grep -q "link 1 job $j5 end .* signalled 1 completed false" "$WORK/early/chain.log" && ls "$WORK"/early/checkpoint_*.h5 > /dev/null 2>&1 &&
+  ok "early signal: checkpoint written ($(ls "$WORK"/early/checkpoint_*.h5 | xargs -n1 basename | tr "\n" " "))" ||
+  fail "early signal: $(cat "$WORK/early/chain.log" 2>&1) $(dump "$WORK/early-$j5.out")"
+grep -q "MPS_CHAIN_MAX=1 links reached" "$WORK/early-$j5.out" && ok "MPS_CHAIN_MAX stops the chain" || fail "chain max: $(dump "$WORK/early-$j5.out")"
+
 # -- singleton guard: mpstream started without a launcher in a 2-task job refuses to run
 j4="$(sbatch --parsable -n 2 -t 2 -J single -o "$WORK/single.out" --wrap "$MPS run $Q -q -o $WORK/single --set simulation.end_time=1us")"
 wait_jobs 60 "$j4"
