@@ -13,20 +13,24 @@
 #   --out DIR                                         default RUN_DIR/images
 #   --size 1280x720
 #
-# The view looks down the z axis (x: stream direction, y: across the stream) with the domain box
-# from case.resolved.yaml as an outline, particles as spheres of constant screen size, a colour
-# legend with the array's unit, the case title and the simulated time. Where the run has the
-# electrodes' surfaces (RUN_DIR/surfaces.vtp, written by the electrostatics unit) they are drawn
-# under the particles, coloured by potential_V when present.
+# The view looks across the stream (stream axis from case.resolved.yaml horizontal; looking down
+# z, or along y when the stream runs along z) with the domain box as an outline, particles as
+# spheres of constant screen size, a colour legend with the array's unit, the case title and the
+# simulated time. run.pvd lists particles (part 0) and, with an electrostatics unit, grid fields
+# (part 1, fields_NNNNNN.pvti) and electrode surfaces (part 2, surfaces.vtp): the script writes
+# one small .pvd per part into the output folder, shows the electrodes coloured by potential_V
+# and a half-transparent slice of the potential through the middle of the domain under the
+# particles.
 import argparse
 import glob
 import os
 import sys
 
-from paraview.simple import (  # noqa: F401 (paraview.simple is the documented scripting API)
-    Box, ColorBy, CreateView, GetAnimationScene, GetColorTransferFunction, GetScalarBar,
-    GetTimeKeeper, Hide, PVDReader, Render, SaveScreenshot, SaveState, SetActiveView, Show, Text,
-    XMLPolyDataReader, servermanager)
+import xml.etree.ElementTree as ET
+
+from paraview.simple import (  # paraview.simple is ParaView's documented scripting API
+    Box, ColorBy, CreateView, GetColorTransferFunction, GetScalarBar, PVDReader, Render,
+    SaveScreenshot, SaveState, SetActiveView, Show, Slice, Text, XMLPolyDataReader)
 
 LABELS = {
     "temperature_K": "Temperature (K)",
@@ -74,6 +78,48 @@ def read_title(run):
         return ""
 
 
+def read_stream_axis(run):
+    try:
+        import yaml
+        with open(os.path.join(run, "case.resolved.yaml")) as f:
+            c = yaml.safe_load(f)
+        return str(c["simulation"]["decomposition"]["stream_axis"])
+    except Exception:
+        return "x"
+
+
+def split_pvd(pvd, out):
+    """One .pvd per part of run.pvd (particles, fields, surfaces) in `out`, paths relative to it."""
+    root = ET.parse(pvd).getroot()
+    parts = {}
+    for ds in root.iter("DataSet"):
+        f = ds.get("file", "")
+        kind = ("particles" if f.startswith("particles_") else "fields" if f.startswith("fields_")
+                else "surfaces" if f.startswith("surfaces") else None)
+        if kind:
+            rel = os.path.relpath(os.path.join(os.path.dirname(pvd), f), out)
+            parts.setdefault(kind, {})[float(ds.get("timestep", "0"))] = rel  # last entry of a time wins
+    paths = {}
+    for kind, entries in parts.items():
+        path = os.path.join(out, f"{kind}.pvd")
+        with open(path, "w") as fh:
+            fh.write('<?xml version="1.0"?>\n<VTKFile type="Collection" version="0.1">\n  <Collection>\n')
+            for t in sorted(entries):
+                fh.write(f'    <DataSet timestep="{t!r}" group="" part="0" file="{entries[t]}"/>\n')
+            fh.write("  </Collection>\n</VTKFile>\n")
+        paths[kind] = path
+    return paths
+
+
+def cell_or_point(source, name):
+    if name in point_arrays(source):
+        return "POINTS"
+    info = source.GetCellDataInformation()
+    if any(info.GetArray(i).GetName() == name for i in range(info.GetNumberOfArrays())):
+        return "CELLS"
+    return None
+
+
 def point_arrays(source):
     info = source.GetPointDataInformation()
     return {info.GetArray(i).GetName(): info.GetArray(i) for i in range(info.GetNumberOfArrays())}
@@ -107,7 +153,10 @@ def main():
     os.makedirs(out, exist_ok=True)
     width, height = (int(x) for x in a.size.split("x"))
 
-    reader = PVDReader(FileName=pvd)
+    series = split_pvd(pvd, out)
+    if "particles" not in series:
+        sys.exit(f"render_particles: {pvd} lists no particles_*.pvtp (was simulation.output.interval 0?)")
+    reader = PVDReader(FileName=series["particles"])
     times = sorted({float(t) for t in reader.TimestepValues}) or [0.0]
     if a.time == "last":
         t_still = times[-1]
@@ -136,14 +185,39 @@ def main():
         bd.AmbientColor = bd.DiffuseColor = [0.3, 0.3, 0.3]
         bd.ColorArrayName = ["POINTS", ""]
 
-    surfaces = os.path.join(run, "surfaces.vtp")
-    if os.path.isfile(surfaces):
-        surf = XMLPolyDataReader(FileName=[surfaces])
+    # Electrodes and the potential (runs with an electrostatics unit), under the particles.
+    potential_lut = None
+    if "surfaces" in series:
+        surf = PVDReader(FileName=series["surfaces"])
+        surf.UpdatePipeline(t_still)
         sd = Show(surf, view)
-        sd.Opacity = 0.35
-        if "potential_V" in point_arrays(surf):
-            ColorBy(sd, ("POINTS", "potential_V"))
-            sd.SetScalarBarVisibility(view, True)
+        sd.Opacity = 0.5
+        assoc = cell_or_point(surf, "potential_V")
+        if assoc:
+            ColorBy(sd, (assoc, "potential_V"))
+            potential_lut = GetColorTransferFunction("potential_V")
+    normal = [0, 1, 0] if read_stream_axis(run) == "z" else [0, 0, 1]
+    if "fields" in series:
+        fields = PVDReader(FileName=series["fields"])
+        fields.UpdatePipeline(t_still)
+        if "potential_V" in point_arrays(fields) or cell_or_point(fields, "potential_V"):
+            cut = Slice(Input=fields)
+            cut.SliceType = "Plane"
+            cut.SliceType.Normal = normal
+            if domain:
+                cut.SliceType.Origin = [(lo[i] + hi[i]) / 2 for i in range(3)]
+            fd = Show(cut, view)
+            ColorBy(fd, (cell_or_point(cut, "potential_V") or "POINTS", "potential_V"))
+            fd.Opacity = 0.55
+            potential_lut = GetColorTransferFunction("potential_V")
+    if potential_lut is not None:
+        potential_lut.ApplyPreset("Cool to Warm (Extended)", True)
+        bar = GetScalarBar(potential_lut, view)
+        bar.Title = LABELS["potential_V"]
+        bar.ComponentTitle = ""
+        bar.TitleColor = bar.LabelColor = [0, 0, 0]
+        bar.WindowLocation = "Upper Right Corner"
+        bar.Visibility = 1
 
     rd = Show(reader, view)
     rd.SetRepresentationType("Points")
@@ -165,9 +239,13 @@ def main():
     # Camera: looking down -z on the x-y plane, the whole domain (or the particles) in view.
     reader.UpdatePipeline(t_still)
     view.ViewTime = t_still
-    view.CameraPosition = [0, 0, 1]
     view.CameraFocalPoint = [0, 0, 0]
-    view.CameraViewUp = [0, 1, 0]
+    if normal == [0, 1, 0]:  # stream along z: look along +y, z up
+        view.CameraPosition = [0, -1, 0]
+        view.CameraViewUp = [0, 0, 1]
+    else:  # look down z, y up
+        view.CameraPosition = [0, 0, 1]
+        view.CameraViewUp = [0, 1, 0]
     view.CameraParallelProjection = 1  # a plan view: lengths read the same everywhere
     view.ResetCamera(False)
     Render(view)
@@ -195,6 +273,7 @@ def main():
         bar.ComponentTitle = ""
         bar.TitleColor = bar.LabelColor = [0, 0, 0]
         bar.RangeLabelFormat = "%-#.4g"
+        bar.WindowLocation = "Lower Right Corner"
         rd.SetScalarBarVisibility(view, True)
         view.ViewTime = t_still
         clock.Text = f"t = {t_still * 1e6:.3f} us   (colour: {LABELS.get(name, name)})"

@@ -46,7 +46,7 @@ cat > "$WORK/load_state.py" <<EOF
 from paraview.simple import LoadState, GetActiveViewOrCreate, SaveScreenshot, GetSources
 LoadState("$run/particles.pvsm")
 v = GetActiveViewOrCreate("RenderView")
-assert any("run.pvd" in str(getattr(s, "FileName", "")) for s in GetSources().values()), GetSources()
+assert any("particles.pvd" in str(getattr(s, "FileName", "")) for s in GetSources().values()), GetSources()
 SaveScreenshot("$WORK/from_state.png", v, ImageResolution=[320, 180])
 EOF
 "$PVB" "$WORK/load_state.py" > "$WORK/state.log" 2>&1 && [ -s "$WORK/from_state.png" ] &&
