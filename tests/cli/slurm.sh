@@ -133,11 +133,13 @@ m = [float(r["mass_injected_kg"]) for r in rows]
 assert 2.5 < m[1] / m[0] < 4.5, m  # same count, mean 6 vs 4 um: mass ratio near 1.5^3 = 3.4
 PY
 
-# -- a warning signal in the first second of a job (before the ranks could have installed their
-# handlers) is held back, then still gives a checkpoint; MPS_CHAIN_MAX=1 stops the chain there.
+# -- a warning signal that comes while the job launches mpstream (before the ranks could have
+# installed their handlers) is held back, then still gives a checkpoint; MPS_CHAIN_MAX=1 stops the
+# chain there. (A signal in the few milliseconds before bash has run the script's first line
+# would end the job: Slurm's B: signals go to the batch shell only, nothing can trap them earlier.)
 j5="$(MPS_CHAIN_MAX=1 MPS_CHAIN_OUT="$WORK/early" sbatch --parsable -n 1 -t 5 -J early "$SRC/scripts/slurm/chain.sbatch" "$Q" \
   --set simulation.end_time=5ms --set simulation.output.interval=0)"
-for _ in $(seq 300); do [ "$(job_field "$j5" JobState)" = RUNNING ] && break; sleep 0.1; done
+for _ in $(seq 300); do grep -q "chain link 1" "$WORK/early-$j5.out" 2>/dev/null && break; sleep 0.1; done
 scancel --batch --signal=USR1 "$j5"
 wait_jobs 60 "$j5"
 grep -q "link 1 job $j5 end .* signalled 1 completed false" "$WORK/early/chain.log" && ls "$WORK"/early/checkpoint_*.h5 > /dev/null 2>&1 &&
