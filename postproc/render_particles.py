@@ -10,6 +10,10 @@
 #                                                     array: images/animation/*.png and a GIF
 #   --state FILE.pvsm                                 also save a ParaView state users can open
 #                                                     (File > Load State) showing the same view
+#
+# postproc/quickstart.pvsm is such a state for the quickstart, with the path made relative
+# (out/quickstart/run.pvd): after `mpirun -n 2 build/mpstream run cases/quickstart.yaml`, from
+# the top of the checkout: `paraview --state=postproc/quickstart.pvsm`.
 #   --out DIR                                         default RUN_DIR/images
 #   --size 1280x720
 #
@@ -17,8 +21,8 @@
 # z, or along y when the stream runs along z) with the domain box as an outline, particles as
 # spheres of constant screen size, a colour legend with the array's unit, the case title and the
 # simulated time. run.pvd lists particles (part 0) and, with an electrostatics unit, grid fields
-# (part 1, fields_NNNNNN.pvti) and electrode surfaces (part 2, surfaces.vtp): the script writes
-# one small .pvd per part into the output folder, shows the electrodes coloured by potential_V
+# (part 1, fields_NNNNNN.pvti) and electrode surfaces (part 2, surfaces.vtp): the script then
+# writes one small .pvd per part into the output folder, shows the electrodes coloured by potential_V
 # and a half-transparent slice of the potential through the middle of the domain under the
 # particles.
 import argparse
@@ -91,6 +95,9 @@ def read_stream_axis(run):
 def split_pvd(pvd, out):
     """One .pvd per part of run.pvd (particles, fields, surfaces) in `out`, paths relative to it."""
     root = ET.parse(pvd).getroot()
+    files = [ds.get("file", "") for ds in root.iter("DataSet")]
+    if all(f.startswith("particles_") for f in files):
+        return {"particles": pvd}  # particles only: run.pvd itself (a state file then names it)
     parts = {}
     for ds in root.iter("DataSet"):
         f = ds.get("file", "")

@@ -46,7 +46,7 @@ cat > "$WORK/load_state.py" <<EOF
 from paraview.simple import LoadState, GetActiveViewOrCreate, SaveScreenshot, GetSources
 LoadState("$run/particles.pvsm")
 v = GetActiveViewOrCreate("RenderView")
-assert any("particles.pvd" in str(getattr(s, "FileName", "")) for s in GetSources().values()), GetSources()
+assert any(str(getattr(s, "FileName", "")).endswith(".pvd") for s in GetSources().values()), GetSources()
 SaveScreenshot("$WORK/from_state.png", v, ImageResolution=[320, 180])
 EOF
 "$PVB" "$WORK/load_state.py" > "$WORK/state.log" 2>&1 && [ -s "$WORK/from_state.png" ] &&
@@ -67,6 +67,23 @@ EOF
 n_live="$(python3 -c "import json; s = json.load(open('$run/summary.json')); print(s['particles_flying'] + s['particles_feeding'] + s['particles_in_rotor'])")"
 grep -q "xdmf points $n_live arrays .*temperature" "$WORK/xdmf.log" && ok "checkpoint .xdmf opens in ParaView: $n_live particles with temperature" ||
   fail "xdmf: wanted $n_live points: $(grep -v '^ *[0-9]* *0x' "$WORK/xdmf.log" | tail -5)"
+
+# The state file in the repository (postproc/quickstart.pvsm: out/quickstart/run.pvd, relative
+# to the top of the checkout) opens a quickstart run and shows particles.
+mkdir -p "$WORK/top/out" && ln -s "$run" "$WORK/top/out/quickstart"
+cat > "$WORK/repo_state.py" <<EOF
+from paraview.simple import LoadState, GetActiveViewOrCreate, SaveScreenshot
+LoadState("$SRC/postproc/quickstart.pvsm")
+SaveScreenshot("$WORK/repo_state.png", GetActiveViewOrCreate("RenderView"), ImageResolution=[640, 360])
+EOF
+(cd "$WORK/top" && "$PVB" "$WORK/repo_state.py") > "$WORK/repo_state.log" 2>&1
+/usr/bin/python3 - "$WORK/repo_state.png" <<'PY' && ok "postproc/quickstart.pvsm opens a quickstart run" || fail "postproc/quickstart.pvsm: $(grep -v '^ *[0-9]* *0x' "$WORK/repo_state.log" | tail -5)"
+import sys
+import numpy as np
+import matplotlib.image as mpimg
+im = mpimg.imread(sys.argv[1])[..., :3]
+assert (np.ptp(im, axis=2) > 0.15).sum() > 300
+PY
 
 # Diagnostics time series.
 "$SRC/postproc/plot_diagnostics.py" "$run" > "$WORK/plot.log" 2>&1 && [ -s "$run/plots/diagnostics.png" ] &&
