@@ -12,6 +12,7 @@ void register_all_commands(CLI::App& root, CommandList& out) {
   register_check_command(root, out);
   register_schema_command(root, out);
   register_transport_command(root, out);
+  register_material_command(root, out);
 }
 
 }  // namespace mps::cli

@@ -4,6 +4,7 @@
 #include "physics/flight/domain_boundary.hpp"
 #include "physics/flight/flight.hpp"
 #include "physics/flight/injector.hpp"
+#include "physics/thermal/thermal_unit.hpp"
 #include "solver/io/response_table_io.hpp"
 
 namespace mps {
@@ -15,6 +16,7 @@ const UnitRegistry& builtin_units() {
     register_injector_unit(r);
     register_flight_unit(r);
     register_beam_unit(r, read_response_table);
+    register_thermal_unit(r);
     register_domain_unit(r);
     return r;
   }();

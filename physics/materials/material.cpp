@@ -1,0 +1,434 @@
+#include "physics/materials/material.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <sstream>
+
+#include "solver/base/constants.hpp"
+#include "solver/base/errors.hpp"
+
+namespace mps {
+
+// ---------------------------------------------------------------------------------------------
+// Fits
+
+double PolyFit::eval(double T) const {
+  const double x = T - t0;
+  double s = 0.0;
+  for (std::size_t k = a.size(); k-- > 0;) s = s * x + a[k];
+  return s + (inv_sq != 0.0 ? inv_sq / (T * T) : 0.0);
+}
+
+double PolyFit::slope(double T) const {
+  const double x = T - t0;
+  double s = 0.0;
+  for (std::size_t k = a.size(); k-- > 1;) s = s * x + static_cast<double>(k) * a[k];
+  return s - (inv_sq != 0.0 ? 2.0 * inv_sq / (T * T * T) : 0.0);
+}
+
+double PolyFit::integral(double T1, double T2) const {
+  // antiderivative: sum a_k (T - t0)^(k+1) / (k+1) - inv_sq / T
+  auto F = [this](double T) {
+    const double x = T - t0;
+    double s = 0.0;
+    for (std::size_t k = a.size(); k-- > 0;) s = s * x + a[k] / static_cast<double>(k + 1);
+    return s * x - (inv_sq != 0.0 ? inv_sq / T : 0.0);
+  };
+  return F(T2) - F(T1);
+}
+
+std::size_t PiecewiseFit::piece_of(double T) const {
+  std::size_t i = 0;
+  while (i < upper.size() && T >= upper[i]) ++i;
+  return i;
+}
+
+double PiecewiseFit::eval(double T) const {
+  return pieces[piece_of(T)].eval(T);
+}
+
+double PiecewiseFit::integral(double T1, double T2) const {
+  if (T2 < T1) return -integral(T2, T1);
+  double s = 0.0, lo = T1;
+  for (std::size_t i = piece_of(T1); i < pieces.size(); ++i) {
+    const double hi = i < upper.size() ? std::min(upper[i], T2) : T2;
+    if (hi > lo) s += pieces[i].integral(lo, hi);
+    lo = hi;
+    if (lo >= T2) break;
+  }
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Built-in tungsten
+
+namespace {
+
+PolyFit poly(double t0, std::vector<double> a, double inv_sq = 0.0) {
+  PolyFit f;
+  f.t0 = t0;
+  f.a = std::move(a);
+  f.inv_sq = inv_sq;
+  return f;
+}
+
+PolyFit scaled(PolyFit f, double factor) {
+  for (double& c : f.a) c *= factor;
+  f.inv_sq *= factor;
+  return f;
+}
+
+MaterialData tungsten_data() {
+  MaterialData d;
+  d.name = "tungsten";
+  d.source =
+      "P. Tolias, Nucl. Mater. Energy 13 (2017) 42 (cp, rho, k, L_f, sigma); emissivity fit to "
+      "Matsumoto et al. Int. J. Thermophys. 20 (1999) 943 + ITER MPH; vapour pressure Yaws (2015) "
+      "Antoine; dH_vap Arblaster J. Phase Equilib. Diffus. 39 (2018) 891 and Zhang et al. J. Chem. "
+      "Eng. Data 56 (2011) 328; work function and Richardson constant Nichols Phys. Rev. 78 (1950) "
+      "158, Fomenko (1966)";
+  const double M = 183.84e-3;  // kg/mol, IUPAC standard atomic weight of W
+  d.molar_mass = M;
+  // Tolias 2017, Sec. 2 (melting point, ITS-90) and the recommended enthalpy of fusion 52.3 kJ/mol.
+  d.melting_point = 3695.0;
+  d.latent_heat_fusion = 52.3e3 / M;
+  // The fits start at 300 K (Tolias 2017); the h reference 298.15 K is a 2 K extrapolation. The
+  // liquid fits reach the normal boiling point (~6200 K, Zhang et al. 2011).
+  d.min_temperature = 300.0;
+  d.max_temperature = 6000.0;
+
+  // Specific isobaric heat capacity, J/(mol K) converted to J/(kg K) (Tolias 2017, Sec. 5):
+  //  300 <= T < 3080 K: Shomate fit to White & Minges, Int. J. Thermophys. 18 (1997) 1269
+  //     cp = 21.868372 + 8.068661e-3 T - 3.756196e-6 T^2 + 1.075862e-9 T^3 + 1.406637e4 / T^2
+  //  3080 <= T < Tm: derivative of the enthalpy fit of Wilthan, Cagran & Pottlacher, Int. J.
+  //     Thermophys. 26 (2005) 1017:  cp = 2.022 + 1.315e-2 T  (continuous with the above at 3080 K)
+  //  liquid: constant 51.3 J/(mol K) (Wilthan et al. 2005).
+  d.cp_solid.upper = {3080.0};
+  d.cp_solid.pieces = {
+      scaled(poly(0.0, {21.868372, 8.068661e-3, -3.756196e-6, 1.075862e-9}, 1.406637e4), 1.0 / M),
+      scaled(poly(0.0, {2.022, 1.315e-2}), 1.0 / M)};
+  d.cp_liquid.pieces = {scaled(poly(0.0, {51.3}), 1.0 / M)};
+
+  // Mass density, g/cm^3 converted to kg/m^3 (Tolias 2017, Sec. 7):
+  //  solid: 19.25 - 2.66207e-4 (T - 293.15) - 3.0595e-9 (T - 293.15)^2 - 9.5185e-12 (T - 293.15)^3
+  //         (White & Minges 1997 expansion integrated);
+  //  liquid: 16.267 - 7.679e-4 (T - Tm) - 8.091e-8 (T - Tm)^2 (Kaschnitz et al., High Press.
+  //         Res. 4 (1990) 558).
+  d.density_solid = scaled(poly(293.15, {19.25, -2.66207e-4, -3.0595e-9, -9.5185e-12}), 1e3);
+  d.density_liquid = scaled(poly(3695.0, {16.267, -7.679e-4, -8.091e-8}), 1e3);
+
+  // Thermal conductivity, W/(m K) (Tolias 2017, Sec. 6):
+  //  solid: 149.441 - 45.466e-3 T + 13.193e-6 T^2 - 1.484e-9 T^3 + 3.866e6 / T^2 (fit to Hust &
+  //         Lankford, NBS IR 84-3007 (1984));
+  //  liquid: 66.6212 + 0.02086 (T - Tm) - 3.7585e-6 (T - Tm)^2 (Seydel & Fucke resistivity, J.
+  //         Phys. F 10 (1980) L203, through the Wiedemann-Franz law).
+  d.conductivity_solid = poly(0.0, {149.441, -45.466e-3, 13.193e-6, -1.484e-9}, 3.866e6);
+  d.conductivity_liquid = poly(3695.0, {66.6212, 0.02086, -3.7585e-6});
+
+  // Total hemispherical emissivity. Not in Tolias 2017: the quadratic fit used by the MEMENTO
+  // melt-dynamics code of the same group (Tolias, Ratynskaia, Thoren et al.) to the data of
+  // Matsumoto, Cezairliyan & Basak, Int. J. Thermophys. 20 (1999) 943 (2000-3400 K) and the ITER
+  // Materials Properties Handbook (300-1300 K):
+  //    eps = 1.85076e-2 + 1.6048e-4 (T - 300) - 1.762608e-8 (T - 300)^2,
+  // and a constant 0.38 for the liquid (a small jump at Tm, as measured for Nb).
+  d.emissivity_solid = poly(300.0, {1.85076e-2, 1.6048e-4, -1.762608e-8});
+  d.emissivity_liquid = poly(0.0, {0.38});
+
+  // Surface tension of the liquid, N/m: 2.48 - 0.31e-3 (T - Tm) (Tolias 2017, Sec. 8, from
+  // Paradis et al., Appl. Phys. Lett. 86 (2005) 041901). Below Tm its value at Tm is used.
+  d.surface_tension_liquid = poly(3695.0, {2.48, -0.31e-3});
+
+  // Vapour pressure: Antoine law of the Yaws Handbook of Vapor Pressure (2nd ed., 2015) as used
+  // in MEMENTO, log10(p / Pa) = 12.108 - 40387.965 / (T - 141.51) (5.5 Pa at Tm).
+  d.antoine_a = 12.108;
+  d.antoine_b = 40387.965;
+  d.antoine_c = -141.51;
+
+  // Enthalpy of vaporisation, linear between 855 kJ/mol at 298.15 K (Arblaster 2018) and
+  // 774 kJ/mol at the normal boiling point 6200 K (Zhang, Evans & Yang 2011):
+  //    dH_vap = 859.092 - 0.0137245 T  kJ/mol.
+  d.heat_of_vaporisation = scaled(poly(0.0, {859.092e3, -13.7245}), 1.0 / M);
+
+  // Thermionic constants of polycrystalline tungsten: work function 4.55 eV and effective
+  // Richardson constant 60 A cm^-2 K^-2 (half the free-electron value 120.17), Nichols, Phys.
+  // Rev. 78 (1950) 158; V.S. Fomenko, Handbook of Thermionic Properties (Plenum, 1966).
+  d.work_function_eV = 4.55;
+  d.richardson_constant = 60.0e4;
+  return d;
+}
+
+constexpr int kTableSize = 4096;
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Material
+
+Material::Material(MaterialData data) : d_(std::move(data)) {
+  validate();
+  const double Tm = d_.melting_point;
+  h_solidus_ = solid_enthalpy(Tm);
+  h_liquidus_ = h_solidus_ + d_.latent_heat_fusion;
+  h_min_ = solid_enthalpy(d_.min_temperature);
+  h_max_ = h_liquidus_ + d_.cp_liquid.integral(Tm, d_.max_temperature);
+  // Inverse tables by bisection on the monotone branches (built once).
+  auto invert = [this](double h, double lo, double hi, bool liquid) {
+    for (int it = 0; it < 200 && hi - lo > 1e-9 * hi; ++it) {
+      const double mid = 0.5 * (lo + hi);
+      const double hm =
+          liquid ? h_liquidus_ + d_.cp_liquid.integral(d_.melting_point, mid) : solid_enthalpy(mid);
+      (hm < h ? lo : hi) = mid;
+    }
+    return 0.5 * (lo + hi);
+  };
+  t_of_h_solid_.resize(kTableSize + 1);
+  t_of_h_liquid_.resize(kTableSize + 1);
+  dh_solid_ = (h_solidus_ - h_min_) / kTableSize;
+  dh_liquid_ = (h_max_ - h_liquidus_) / kTableSize;
+  for (int i = 0; i <= kTableSize; ++i) {
+    t_of_h_solid_[i] = invert(h_min_ + i * dh_solid_, d_.min_temperature, Tm, false);
+    t_of_h_liquid_[i] = invert(h_liquidus_ + i * dh_liquid_, Tm, d_.max_temperature, true);
+  }
+}
+
+void Material::validate() const {
+  auto fail = [this](const std::string& what) {
+    throw InputError("material '" + d_.name + "': " + what);
+  };
+  if (!(d_.molar_mass > 0)) fail("molar_mass must be positive");
+  if (!(d_.min_temperature > 0) || !(d_.max_temperature > d_.melting_point) ||
+      !(d_.melting_point > d_.min_temperature))
+    fail("need 0 < min_temperature < melting_point < max_temperature");
+  if (!(d_.latent_heat_fusion >= 0)) fail("latent_heat_fusion must not be negative");
+  if (d_.cp_solid.pieces.empty() || d_.cp_liquid.pieces.empty())
+    fail("cp needs at least one solid and one liquid piece");
+  if (d_.cp_solid.upper.size() + 1 != d_.cp_solid.pieces.size() ||
+      d_.cp_liquid.upper.size() + 1 != d_.cp_liquid.pieces.size())
+    fail("a piecewise fit needs one upper bound fewer than pieces");
+  for (std::size_t i = 1; i < d_.cp_solid.upper.size(); ++i)
+    if (!(d_.cp_solid.upper[i] > d_.cp_solid.upper[i - 1])) fail("cp piece bounds must increase");
+  if (!(d_.work_function_eV > 0) || !(d_.richardson_constant >= 0))
+    fail("work function must be positive and the Richardson constant not negative");
+  // Sample every property across the validity range: a negative cp would make h(T)
+  // non-monotone (no inverse), a non-positive density or conductivity is unphysical.
+  std::ostringstream where;
+  for (double T = d_.min_temperature; T <= d_.max_temperature; T += 1.0) {
+    const bool liquid = T > d_.melting_point;
+    const double c = liquid ? d_.cp_liquid.eval(T) : d_.cp_solid.eval(T);
+    auto at = [T] { return " at " + std::to_string(T) + " K"; };
+    if (!(c > 0)) fail("cp must be positive (h(T) must increase)" + at());
+    if (!((liquid ? d_.density_liquid : d_.density_solid).eval(T) > 0))
+      fail("density must be positive" + at());
+    if (!((liquid ? d_.conductivity_liquid : d_.conductivity_solid).eval(T) > 0))
+      fail("conductivity must be positive" + at());
+    const double e = (liquid ? d_.emissivity_liquid : d_.emissivity_solid).eval(T);
+    if (!(e > 0 && e <= 1)) fail("emissivity must lie in (0, 1]" + at());
+    if (!(d_.heat_of_vaporisation.eval(T) > 0))
+      fail("heat of vaporisation must be positive" + at());
+  }
+}
+
+const Material& Material::builtin(std::string_view name) {
+  static const std::map<std::string, Material, std::less<>> table = [] {
+    std::map<std::string, Material, std::less<>> m;
+    m.emplace("tungsten", Material(tungsten_data()));
+    return m;
+  }();
+  auto it = table.find(name);
+  if (it == table.end())
+    throw InputError(
+        "unknown material '" + std::string(name) +
+        "' (built in: tungsten; give other metals as data in a material_data section)");
+  return it->second;
+}
+
+std::vector<std::string> Material::builtin_names() {
+  return {"tungsten"};
+}
+
+double Material::atom_mass() const {
+  return d_.molar_mass / constants::avogadro;
+}
+
+double Material::density(double T) const {
+  return T <= d_.melting_point ? d_.density_solid.eval(T) : d_.density_liquid.eval(T);
+}
+
+double Material::cp(double T) const {
+  return T < d_.melting_point ? d_.cp_solid.eval(T) : d_.cp_liquid.eval(T);
+}
+
+double Material::solid_enthalpy(double T) const {
+  return d_.cp_solid.integral(kReferenceTemperature, T);
+}
+
+double Material::enthalpy(double T, double liquid_fraction) const {
+  const double Tm = d_.melting_point;
+  if (T < Tm) return solid_enthalpy(T);
+  if (T == Tm) return h_solidus_ + std::clamp(liquid_fraction, 0.0, 1.0) * d_.latent_heat_fusion;
+  return h_liquidus_ + d_.cp_liquid.integral(Tm, T);
+}
+
+double Material::temperature_on_branch(double h, bool liquid) const {
+  const double h0 = liquid ? h_liquidus_ : h_min_;
+  const double dh = liquid ? dh_liquid_ : dh_solid_;
+  const std::vector<double>& tab = liquid ? t_of_h_liquid_ : t_of_h_solid_;
+  const double x = (h - h0) / dh;
+  double T;
+  if (x <= 0.0) {
+    T = tab.front();
+  } else if (x >= kTableSize) {
+    T = tab.back();
+  } else {
+    const int i = static_cast<int>(x);
+    const double w = x - i;
+    T = tab[i] + w * (tab[i + 1] - tab[i]);
+  }
+  // Newton on the analytic enthalpy: the table is accurate to ~1e-3 K, two steps reach
+  // round-off (quadratic convergence; cp varies slowly).
+  for (int it = 0; it < 2; ++it) {
+    const double hT =
+        liquid ? h_liquidus_ + d_.cp_liquid.integral(d_.melting_point, T) : solid_enthalpy(T);
+    const double c = liquid ? d_.cp_liquid.eval(T) : d_.cp_solid.eval(T);
+    T -= (hT - h) / c;
+  }
+  return T;
+}
+
+MeltState Material::state_of(double h) const {
+  if (h < h_solidus_) return {std::min(temperature_on_branch(h, false), d_.melting_point), 0.0};
+  if (h <= h_liquidus_) {
+    const double f = d_.latent_heat_fusion > 0 ? (h - h_solidus_) / d_.latent_heat_fusion : 1.0;
+    return {d_.melting_point, f};
+  }
+  return {std::max(temperature_on_branch(h, true), d_.melting_point), 1.0};
+}
+
+double Material::sensible_enthalpy(double T1, double T2) const {
+  // Solid cp up to Tm, liquid above: the sensible heat without the latent heat.
+  const double Tm = d_.melting_point;
+  auto part = [&](double a, double b) {
+    double s = 0.0;
+    if (a < Tm) s += d_.cp_solid.integral(a, std::min(b, Tm));
+    if (b > Tm) s += d_.cp_liquid.integral(std::max(a, Tm), b);
+    return s;
+  };
+  return T2 >= T1 ? part(T1, T2) : -part(T2, T1);
+}
+
+double Material::emissivity(double T) const {
+  return T <= d_.melting_point ? d_.emissivity_solid.eval(std::max(T, d_.min_temperature))
+                               : d_.emissivity_liquid.eval(T);
+}
+
+double Material::conductivity(double T) const {
+  return T <= d_.melting_point ? d_.conductivity_solid.eval(T) : d_.conductivity_liquid.eval(T);
+}
+
+double Material::vapour_pressure(double T) const {
+  const double denom = T + d_.antoine_c;
+  if (!(denom > 0)) return 0.0;
+  return std::pow(10.0, d_.antoine_a - d_.antoine_b / denom);
+}
+
+double Material::heat_of_vaporisation(double T) const {
+  return d_.heat_of_vaporisation.eval(T);
+}
+
+double Material::surface_tension(double T) const {
+  return d_.surface_tension_liquid.eval(std::max(T, d_.melting_point));
+}
+
+double Material::work_function() const {
+  return d_.work_function_eV * constants::elementary_charge;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Material as case data
+
+namespace {
+
+void declare_fit(SectionSpec& s, const std::string& name, Dimension d, const std::string& doc) {
+  SectionSpec& f = s.section(name, doc + ": f(T) = sum_k a_k (T - t0)^k + b / T^2, SI").require();
+  f.quantity("t0", dim::temperature, "Expansion point t0").def("0 K");
+  f.quantity_list("a", d, "Coefficients a_0, a_1, ... (SI, a_k in units of f / K^k)").require();
+  f.quantity("b", dim::none, "Coefficient b of 1/T^2 (SI, units of f K^2)").def("0");
+}
+
+PolyFit fit_from(const Config& s) {
+  PolyFit f;
+  f.t0 = s.number("t0");
+  f.a = s.numbers("a");
+  f.inv_sq = s.number("b");
+  return f;
+}
+
+}  // namespace
+
+void declare_material_section(SectionSpec& s) {
+  s.string("name", "Material name (for messages and output)").require();
+  s.string("source", "Citation of the data").def("user data");
+  s.quantity("molar_mass", dim::molar_mass, "Molar mass").positive().require();
+  s.quantity("melting_point", dim::temperature, "Melting point Tm").positive().require();
+  s.quantity("latent_heat_fusion", dim::specific_energy, "Latent heat of fusion per kg")
+      .non_negative()
+      .require();
+  s.quantity("min_temperature", dim::temperature, "Lowest temperature of the fits").def("300 K");
+  s.quantity("max_temperature", dim::temperature, "Highest temperature of the fits").require();
+  s.quantity_list("cp_solid_upper", dim::temperature,
+                  "Upper bounds of the solid cp pieces (one fewer than pieces)")
+      .def("[]");
+  SectionSpec& pieces = s.section_list("cp_solid", "Solid cp pieces, J/(kg K), in order").require();
+  pieces.quantity("t0", dim::temperature, "Expansion point t0").def("0 K");
+  pieces.quantity_list("a", dim::none, "Coefficients (SI)").require();
+  pieces.quantity("b", dim::none, "Coefficient of 1/T^2 (SI)").def("0");
+  declare_fit(s, "cp_liquid", dim::none, "Liquid cp, J/(kg K)");
+  declare_fit(s, "density_solid", dim::none, "Solid density, kg/m^3");
+  declare_fit(s, "density_liquid", dim::none, "Liquid density, kg/m^3");
+  declare_fit(s, "conductivity_solid", dim::none, "Solid thermal conductivity, W/(m K)");
+  declare_fit(s, "conductivity_liquid", dim::none, "Liquid thermal conductivity, W/(m K)");
+  declare_fit(s, "emissivity_solid", dim::none, "Solid total hemispherical emissivity");
+  declare_fit(s, "emissivity_liquid", dim::none, "Liquid total hemispherical emissivity");
+  declare_fit(s, "surface_tension_liquid", dim::none, "Liquid surface tension, N/m");
+  declare_fit(s, "heat_of_vaporisation", dim::none, "Enthalpy of vaporisation, J/kg");
+  s.quantity("antoine_a", dim::none, "Vapour pressure log10(p/Pa) = A - B / (T + C): A").require();
+  s.quantity("antoine_b", dim::temperature, "Antoine B").require();
+  s.quantity("antoine_c", dim::temperature, "Antoine C").def("0 K");
+  s.quantity("work_function", dim::voltage, "Work function (as a voltage, e.g. 4.55 V)")
+      .positive()
+      .require();
+  s.quantity("richardson_constant", dim::none, "Effective Richardson constant, A/(m^2 K^2)")
+      .non_negative()
+      .require();
+}
+
+Material Material::from_config(const Config& s) {
+  MaterialData d;
+  d.name = s.string("name");
+  d.source = s.string("source");
+  d.molar_mass = s.number("molar_mass");
+  d.melting_point = s.number("melting_point");
+  d.latent_heat_fusion = s.number("latent_heat_fusion");
+  d.min_temperature = s.number("min_temperature");
+  d.max_temperature = s.number("max_temperature");
+  d.cp_solid.upper = s.numbers("cp_solid_upper");
+  for (const Config& p : s.list_or_empty("cp_solid")) d.cp_solid.pieces.push_back(fit_from(p));
+  d.cp_liquid.pieces = {fit_from(s.section("cp_liquid"))};
+  d.density_solid = fit_from(s.section("density_solid"));
+  d.density_liquid = fit_from(s.section("density_liquid"));
+  d.conductivity_solid = fit_from(s.section("conductivity_solid"));
+  d.conductivity_liquid = fit_from(s.section("conductivity_liquid"));
+  d.emissivity_solid = fit_from(s.section("emissivity_solid"));
+  d.emissivity_liquid = fit_from(s.section("emissivity_liquid"));
+  d.surface_tension_liquid = fit_from(s.section("surface_tension_liquid"));
+  d.heat_of_vaporisation = fit_from(s.section("heat_of_vaporisation"));
+  d.antoine_a = s.number("antoine_a");
+  d.antoine_b = s.number("antoine_b");
+  d.antoine_c = s.number("antoine_c");
+  d.work_function_eV = s.number("work_function");  // volts = eV per electron
+  d.richardson_constant = s.number("richardson_constant");
+  return Material(std::move(d));
+}
+
+}  // namespace mps

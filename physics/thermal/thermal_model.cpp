@@ -1,0 +1,153 @@
+#include "physics/thermal/thermal_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "physics/materials/emission.hpp"
+#include "solver/base/constants.hpp"
+#include "solver/base/errors.hpp"
+
+namespace mps {
+
+namespace {
+constexpr double kPi = constants::pi;
+constexpr double kSigma = constants::stefan_boltzmann;
+constexpr double kGasConstant = constants::boltzmann * constants::avogadro;  // J/(mol K)
+}  // namespace
+
+ThermalModel::ThermalModel(const Material& material, const ThermalOptions& options)
+    : m_(&material), o_(options) {
+  if (!(o_.wall_temperature >= 0)) throw InputError("thermal: wall temperature must be >= 0 K");
+  if (!(o_.tolerance_K > 0)) throw InputError("thermal: tolerance must be positive");
+  evap_coeff_ = std::sqrt(m_->molar_mass() / (2.0 * kPi * kGasConstant));
+  // Cut-offs: the highest temperature (10 K grid) up to which the zero-field thermionic heat
+  // flux and the evaporation heat flux stay below 1e-12 of sigma T^4, i.e. far below anything
+  // the radiation term or the tolerance can resolve. Skipping them there saves an exp and a pow
+  // per evaluation for the many cold particles.
+  const double W = m_->work_function_eV();
+  auto below = [&](double T, bool thermionic) {
+    const double bb = kSigma * T * T * T * T;
+    double flux;
+    if (thermionic) {
+      const double J = emission::richardson_dushman(m_->richardson_constant(), W, T);
+      flux = J * (W + 2.0 * constants::boltzmann_eV * T);
+    } else {
+      flux = m_->vapour_pressure(T) * evap_coeff_ / std::sqrt(T) *
+             (m_->heat_of_vaporisation(T) + m_->enthalpy(T));
+    }
+    return flux < 1e-12 * bb;
+  };
+  t_th_cut_ = t_ev_cut_ = 0.0;
+  for (double T = m_->min_temperature(); T < m_->max_temperature(); T += 10.0) {
+    if (below(T, true))
+      t_th_cut_ = T;
+    else
+      break;
+  }
+  for (double T = m_->min_temperature(); T < m_->max_temperature(); T += 10.0) {
+    if (below(T, false))
+      t_ev_cut_ = T;
+    else
+      break;
+  }
+}
+
+ThermalRates ThermalModel::rates(double T, double h, double diameter, double phi) const {
+  ThermalRates r;
+  const double radius = 0.5 * diameter;
+  const double area = 4.0 * kPi * radius * radius;
+  if (o_.radiation) {
+    const double eps = std::isnan(o_.emissivity) ? m_->emissivity(T) : o_.emissivity;
+    const double Tw = o_.wall_temperature;
+    r.radiated = eps * kSigma * area * (T * T * T * T - Tw * Tw * Tw * Tw);
+  }
+  if (o_.thermionic && T > t_th_cut_) {
+    const auto th = emission::thermionic(m_->richardson_constant(), m_->work_function_eV(), T,
+                                         radius, phi, o_.schottky);
+    r.thermionic = th.heat;
+    r.thermionic_current = th.current;
+  }
+  if (o_.evaporation && T > t_ev_cut_) {
+    r.evaporation_mass = area * m_->vapour_pressure(T) * evap_coeff_ / std::sqrt(T);
+    r.evaporation = r.evaporation_mass * (h + m_->heat_of_vaporisation(T));
+  }
+  return r;
+}
+
+ThermalStepResult ThermalModel::advance(ThermalState& s, double power, double phi,
+                                        double dt) const {
+  ThermalStepResult res;
+  const double m0 = s.mass, d0 = s.diameter;
+  double E = s.mass * s.h, m = s.mass;
+  MeltState st = m_->state_of(s.h);
+  res.peak_temperature = st.temperature;
+
+  struct Eval {
+    double g, mdot;
+    ThermalRates r;
+    MeltState st;
+    double h;
+  };
+  auto eval = [&](double En, double mn) {
+    Eval e;
+    e.h = En / mn;
+    e.st = m_->state_of(e.h);
+    const double d = mn == m0 ? d0 : d0 * std::cbrt(mn / m0);
+    e.r = rates(e.st.temperature, e.h, d, phi);
+    e.g = power - e.r.radiated - e.r.thermionic - e.r.evaporation;
+    e.mdot = e.r.evaporation_mass;
+    return e;
+  };
+
+  double t = 0.0, tau = dt;
+  Eval e1 = eval(E, m);
+  int attempts = 0;
+  while (t < dt) {
+    tau = std::min(tau, dt - t);
+    if (dt - t - tau < 1e-12 * dt) tau = dt - t;  // do not leave a sliver
+    if (++attempts > o_.max_substeps)
+      throw RuntimeError("thermal: more than " + std::to_string(o_.max_substeps) +
+                         " sub-steps in one step (T = " + std::to_string(e1.st.temperature) +
+                         " K): reduce dt or raise thermal.max_substeps");
+    const double m_euler = m - tau * e1.mdot;
+    if (!(m_euler > 0.5 * m)) {  // evaporating half the mass in a sub-step: far too long
+      tau *= 0.25;
+      continue;
+    }
+    const Eval e2 = eval(E + tau * e1.g, m_euler);
+    // temperature-equivalent local error of the Euler/Heun pair
+    const double cp = m_->cp(e1.st.temperature);
+    const double err = 0.5 * tau * std::fabs(e2.g - e1.g) / (m * cp);
+    if (!(err <= o_.tolerance_K)) {
+      if (std::isnan(err))
+        throw RuntimeError(
+            "thermal: non-finite energy balance (T = " + std::to_string(e1.st.temperature) + " K)");
+      tau *= std::max(0.2, 0.9 * std::sqrt(o_.tolerance_K / err));
+      continue;
+    }
+    // accept the Heun step
+    const double w = 0.5 * tau;
+    E += w * (e1.g + e2.g);
+    m -= w * (e1.mdot + e2.mdot);
+    res.beam += tau * power;
+    res.radiated += w * (e1.r.radiated + e2.r.radiated);
+    res.thermionic += w * (e1.r.thermionic + e2.r.thermionic);
+    res.evaporated_energy += w * (e1.r.evaporation + e2.r.evaporation);
+    res.evaporated_mass += w * (e1.mdot + e2.mdot);
+    const Eval en = eval(E, m);
+    const bool molten0 = e1.st.liquid_fraction > 0.0, molten1 = en.st.liquid_fraction > 0.0;
+    res.time_molten += (molten0 && molten1) ? tau : (molten0 || molten1) ? 0.5 * tau : 0.0;
+    res.peak_temperature = std::max(res.peak_temperature, en.st.temperature);
+    ++res.substeps;
+    t += tau;
+    tau *= err > 0.0 ? std::min(4.0, 0.9 * std::sqrt(o_.tolerance_K / err)) : 4.0;
+    e1 = en;
+  }
+  s.mass = m;
+  s.h = E / m;
+  s.diameter = m == m0 ? d0 : d0 * std::cbrt(m / m0);
+  return res;
+}
+
+}  // namespace mps

@@ -1,0 +1,124 @@
+#include "physics/thermal/thermal_unit.hpp"
+
+#include <cmath>
+
+#include "solver/base/constants.hpp"
+#include "solver/base/errors.hpp"
+
+namespace mps {
+
+ThermalUnit::ThermalUnit(Material material, const ThermalUnitParams& p)
+    : material_(std::move(material)), p_(p), model_(material_, p.model) {}
+
+void ThermalUnit::apply(Stage, ParticleStore& p, const StepContext& ctx) {
+  const std::size_t n = p.size();
+  double* h = p.ptr(Field::enthalpy);
+  double* T = p.ptr(Field::temperature);
+  double* f = p.ptr(Field::liquid_fraction);
+  double* m = p.ptr(Field::mass);
+  double* d = p.ptr(Field::diameter);
+  double* peak = p.ptr(Field::peak_temperature);
+  double* molten = p.ptr(Field::time_molten);
+  const double* P = p.ptr(Field::beam_power);
+  const double* q = p.ptr(Field::charge);
+  const auto* st = p.states().data();
+  const bool test_on =
+      p_.test_power > 0.0 && ctx.time >= p_.test_power_on && ctx.time < p_.test_power_off;
+  constexpr double k4pe0 = 4.0 * constants::pi * constants::vacuum_permittivity;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (std::isnan(h[i])) h[i] = material_.enthalpy(T[i], f[i]);
+    const double power = P[i] + (test_on && st[i] == ParticleState::flying ? p_.test_power : 0.0);
+    const double phi = q[i] / (k4pe0 * 0.5 * d[i]);
+    const bool was_molten = f[i] > 0.0, ever_molten = molten[i] > 0.0 || was_molten;
+    ThermalState s{h[i], m[i], d[i]};
+    const ThermalStepResult r = model_.advance(s, power, phi, ctx.dt);
+    const MeltState ms = material_.state_of(s.h);
+    h[i] = s.h;
+    m[i] = s.mass;
+    d[i] = s.diameter;
+    T[i] = ms.temperature;
+    f[i] = ms.liquid_fraction;
+    peak[i] = std::max(peak[i], r.peak_temperature);
+    molten[i] += r.time_molten;
+    if (!ever_molten && (ms.liquid_fraction > 0.0 || r.time_molten > 0.0)) melted_.add(1.0);
+    if ((was_molten || r.time_molten > 0.0) && ms.liquid_fraction == 0.0) resolidified_.add(1.0);
+    beam_.add(r.beam);
+    radiated_.add(r.radiated);
+    thermionic_.add(r.thermionic);
+    evaporated_energy_.add(r.evaporated_energy);
+    evaporated_mass_.add(r.evaporated_mass);
+    substeps_.add(static_cast<double>(r.substeps));
+  }
+}
+
+std::vector<TallyRef> ThermalUnit::tallies() {
+  return {{"beam_heat_J", &beam_},
+          {"radiated_energy_J", &radiated_},
+          {"thermionic_energy_J", &thermionic_},
+          {"evaporation_energy_J", &evaporated_energy_},
+          {"evaporated_mass_kg", &evaporated_mass_},
+          {"melted_count", &melted_},
+          {"resolidified_count", &resolidified_},
+          {"thermal_substeps", &substeps_}};
+}
+
+void declare_material_choice(SectionSpec& s) {
+  s.string("material", "Built-in material (tungsten) unless material_data is given")
+      .def("tungsten");
+  declare_material_section(s.section("material_data", "A material given as data (all SI)"));
+}
+
+Material material_from_section(const Config& c) {
+  if (c.has_section("material_data")) return Material::from_config(c.section("material_data"));
+  return Material::builtin(c.string("material"));
+}
+
+void register_thermal_unit(UnitRegistry& registry) {
+  UnitInfo u;
+  u.name = "thermal";
+  u.doc =
+      "Per-particle enthalpy: beam heating, radiation, thermionic cooling, evaporation; melting "
+      "and re-solidification from h(T) (lumped sphere, adaptive Heun/Euler sub-cycling).";
+  u.declare = [](SectionSpec& s) {
+    declare_material_choice(s);
+    s.quantity("wall_temperature", dim::temperature, "Temperature of the enclosure walls")
+        .def("300 K")
+        .non_negative();
+    s.quantity("emissivity", dim::none, "Constant emissivity (default: the material's eps(T))")
+        .positive()
+        .at_most(1.0);
+    s.boolean("radiation", "Thermal radiation to the walls").def("true");
+    s.boolean("thermionic", "Thermionic cooling (W + 2kT per escaping electron)").def("true");
+    s.boolean("evaporation", "Langmuir evaporation (mass loss, heat of vaporisation)").def("true");
+    s.boolean("schottky", "Schottky lowering of the work function on negative particles")
+        .def("true");
+    s.quantity("tolerance", dim::temperature, "Local temperature error per sub-step")
+        .def("0.01 K")
+        .positive();
+    s.integer("max_substeps", "Sub-step limit per particle and step").def("100000").at_least(1);
+    s.quantity("test_power", dim::power, "Constant power on every flying particle (validation)")
+        .def("0 W")
+        .non_negative();
+    s.quantity("test_power_on", dim::time, "test_power switched on").def("0 s").non_negative();
+    s.quantity("test_power_off", dim::time, "test_power switched off").def("1e300 s").positive();
+  };
+  u.make = [](const UnitContext& c) -> std::unique_ptr<ProcessUnit> {
+    const Config& s = c.section;
+    ThermalUnitParams p;
+    p.model.wall_temperature = s.number("wall_temperature");
+    if (s.has("emissivity")) p.model.emissivity = s.number("emissivity");
+    p.model.radiation = s.boolean("radiation");
+    p.model.thermionic = s.boolean("thermionic");
+    p.model.evaporation = s.boolean("evaporation");
+    p.model.schottky = s.boolean("schottky");
+    p.model.tolerance_K = s.number("tolerance");
+    p.model.max_substeps = static_cast<int>(s.integer("max_substeps"));
+    p.test_power = s.number("test_power");
+    p.test_power_on = s.number("test_power_on");
+    p.test_power_off = s.number("test_power_off");
+    return std::make_unique<ThermalUnit>(material_from_section(s), p);
+  };
+  registry.add(std::move(u));
+}
+
+}  // namespace mps

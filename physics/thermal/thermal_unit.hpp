@@ -1,0 +1,51 @@
+// The `thermal` process unit: per-particle enthalpy update (Stage::state, after the beam).
+//
+// Reads beam_power (W, set by the beam unit each step) and charge (for the thermionic barrier),
+// advances each particle's lumped energy balance (thermal_model.hpp) over the step and writes
+// enthalpy, temperature, liquid_fraction, mass and diameter (evaporation), peak_temperature and
+// time_molten. A particle whose enthalpy is NaN (just injected) gets h = h(T) first. Melting and
+// re-solidification are counted as events (a particle whose liquid fraction becomes positive
+// for the first time; a molten particle that becomes fully solid again), so the summary says
+// how many particles melted and how many were solid again; the liquid_fraction field at capture
+// says whether a particle re-solidified before it.
+//
+// For cases without a beam response table, `test_power` adds a constant power to every flying
+// particle between test_power_on and test_power_off (validation cases).
+#pragma once
+
+#include "physics/thermal/thermal_model.hpp"
+#include "solver/base/process.hpp"
+
+namespace mps {
+
+struct ThermalUnitParams {
+  ThermalOptions model;
+  double test_power = 0.0;  // W per flying particle
+  double test_power_on = 0.0, test_power_off = 1e300;
+};
+
+class ThermalUnit : public ProcessUnit {
+ public:
+  ThermalUnit(Material material, const ThermalUnitParams& p);
+  std::string name() const override { return "thermal"; }
+  unsigned stages() const override { return static_cast<unsigned>(Stage::state); }
+  void apply(Stage stage, ParticleStore& particles, const StepContext& ctx) override;
+  std::vector<TallyRef> tallies() override;
+  const ThermalModel& model() const { return model_; }
+
+ private:
+  Material material_;
+  ThermalUnitParams p_;
+  ThermalModel model_;
+  ExactSum beam_, radiated_, thermionic_, evaporated_energy_, evaporated_mass_, melted_,
+      resolidified_, substeps_;
+};
+
+// Resolve the material a unit section names: `material_data` (a material given as data) if
+// present, else the built-in `material`.
+Material material_from_section(const Config& section);
+void declare_material_choice(SectionSpec& s);
+
+void register_thermal_unit(UnitRegistry& registry);
+
+}  // namespace mps
