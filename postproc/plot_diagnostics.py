@@ -29,6 +29,17 @@ def read_columns(path):
 
 
 def label_of(run):
+    """Run title from summary.json; for a run of a sweep (scripts/sweep), its varied values."""
+    sweep = os.path.join(os.path.dirname(os.path.abspath(run)), "sweep.json")
+    name = os.path.basename(os.path.normpath(run))
+    if os.path.isfile(sweep) and name.startswith("run_"):
+        try:
+            with open(sweep) as f:
+                values = json.load(f)["runs"][int(name[4:])]
+            return f"{name}: " + ", ".join(f"{k.split('.')[-1] if k.count('.') == 1 else k} = {v}"
+                                           for k, v in values.items())
+        except (OSError, ValueError, KeyError, IndexError):
+            pass
     try:
         with open(os.path.join(run, "summary.json")) as f:
             title = json.load(f).get("title", "")

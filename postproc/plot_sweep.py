@@ -48,6 +48,8 @@ def main():
     p.add_argument("sweep", help="sweep output folder")
     p.add_argument("--y", required=True, help="column of results.csv")
     p.add_argument("--x", help="varied key on the horizontal axis (default: the first)")
+    p.add_argument("--logx", action="store_true", help="logarithmic x axis (default: when the values span >= 100x)")
+    p.add_argument("--logy", action="store_true")
     p.add_argument("-o", "--output")
     a = p.parse_args()
     with open(os.path.join(a.sweep, "sweep.json")) as f:
@@ -72,6 +74,11 @@ def main():
         marker, line, size = styles[k % len(styles)]
         ax.plot([x for x, _ in pts], [y for _, y in pts], marker=marker, ls=line, ms=size,
                 label=", ".join(f"{k} = {v}" for k, v in zip(others, label)) or None)
+    xs = [value_and_unit(r[xkey])[0] for r in rows]
+    if a.logx or (min(xs) > 0 and max(xs) / min(xs) >= 100):
+        ax.set_xscale("log")
+    if a.logy:
+        ax.set_yscale("log")
     ax.set_xlabel(f"{xkey} ({unit})" if unit else xkey)
     ax.set_ylabel(axis_label(a.y))
     ax.set_title(f"sweep {sw['name']}: {axis_label(a.y)} vs {'.'.join(xkey.split('.')[-2:])}", fontsize=10)

@@ -279,7 +279,7 @@ def main():
         bar.Title = LABELS.get(name, name)
         bar.ComponentTitle = ""
         bar.TitleColor = bar.LabelColor = [0, 0, 0]
-        bar.RangeLabelFormat = "%-#.4g"
+        bar.RangeLabelFormat = "%-.4g"
         bar.WindowLocation = "Lower Right Corner"
         rd.SetScalarBarVisibility(view, True)
         view.ViewTime = t_still

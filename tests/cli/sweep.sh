@@ -85,5 +85,18 @@ vary: {injector.diameter.mean: [5 um, 5 kg]}
 EOF
 expect_error 1 "1 of 2 run(s) failed" "$SW" run "$WORK/badval.yaml" --out "$WORK/bv" --np 1
 grep -q "injector.diameter.mean" "$WORK/bv/run_001/run.out" && ok "the failed run's run.out names the key" || fail "run.out: $(cat "$WORK/bv/run_001/run.out")"
+# Every spec shipped in cases/sweeps/ expands, and `mpstream check` accepts each of its runs.
+for spec in "$SRC"/cases/sweeps/*.yaml; do
+  name="$(basename "$spec" .yaml)"
+  "$SW" expand "$spec" --out "$WORK/specs/$name" > "$WORK/specs-$name.log" 2>&1 || { fail "expand $spec: $(cat "$WORK/specs-$name.log")"; continue; }
+  bad=0
+  for a in "$WORK/specs/$name"/run_*/args; do
+    mapfile -t argv < "$a"
+    check=("${argv[0]}"); for ((k = 1; k < ${#argv[@]}; k++)); do
+      [ "${argv[k]}" = --output ] && { k=$((k + 1)); continue; }; check+=("${argv[k]}"); done
+    "$MPS" check "${check[@]}" > "$WORK/check.log" 2>&1 || { bad=1; fail "$name $(basename "$(dirname "$a")"): $(tail -3 "$WORK/check.log")"; }
+  done
+  [ $bad -eq 0 ] && ok "cases/sweeps/$name.yaml: $(ls -d "$WORK/specs/$name"/run_* | wc -l) runs pass mpstream check"
+done
 echo "sweep test: $((SECONDS - t0)) s"
 finish
