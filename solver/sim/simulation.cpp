@@ -480,8 +480,10 @@ void Simulation::write_outputs(bool force) {
        time_ + 1e-9 * dt_ >= static_cast<double>(next_ckpt_) * ckpt_interval_);
   if (any_due) migrate(particles_, *decomp_);  // output pieces and checkpoints by owner
   const double eps = 1e-9 * dt_;
-  if (out_interval_ > 0 &&
+  // a forced (final) write does not repeat a step already written by the schedule
+  if (out_interval_ > 0 && step_ != last_out_step_ &&
       (force || time_ + eps >= static_cast<double>(next_out_) * out_interval_)) {
+    last_out_step_ = step_;
     const std::string name = fmt::format("particles_{:06d}.pvtp", step_);
     write_particles_vtk(comm_, out_dir_ + "/" + name, particles_);
     if (rank_ == 0) {
@@ -490,8 +492,10 @@ void Simulation::write_outputs(bool force) {
     }
     while (static_cast<double>(next_out_) * out_interval_ <= time_ + eps) ++next_out_;
   }
-  if (force || diag_interval_ == 0 ||
-      time_ + eps >= static_cast<double>(next_diag_) * diag_interval_) {
+  if (step_ != last_diag_step_ &&
+      (force || diag_interval_ == 0 ||
+       time_ + eps >= static_cast<double>(next_diag_) * diag_interval_)) {
+    last_diag_step_ = step_;
     write_diagnostics_row();
     if (diag_interval_ > 0)
       while (static_cast<double>(next_diag_) * diag_interval_ <= time_ + eps) ++next_diag_;

@@ -89,7 +89,9 @@ class Simulation {
   // of the removed particles: how many were molten at some time, and of those how many were
   // solid again when removed (re-solidified in flight before capture)
   ExactSum removed_molten_, removed_resolidified_;
-  double removed_peak_temperature_ = 0.0;  // max over the removed particles (this rank)
+  double removed_peak_temperature_ = 0.0;
+  // last steps written (a final forced write must not repeat them)
+  std::uint64_t last_out_step_ = ~std::uint64_t{0}, last_diag_step_ = ~std::uint64_t{0};  // max over the removed particles (this rank)
   double particle_steps_ = 0.0;
   std::chrono::steady_clock::time_point wall_start_;
   double last_progress_ = -1.0;
