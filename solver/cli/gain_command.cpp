@@ -79,7 +79,7 @@ int run_gain(const GainOptions& o) {
   q.density_fraction = o.density_fraction;
   if (rank != 0) return 0;
   if (o.map) {
-    std::cout << "voltage_kV,velocity_m_per_s,gain,gain_melting,paper_fit_gain,ratio_to_fit\n";
+    std::cout << "U_kV,v_m_per_s,gain,gain_melting,paper_fit_gain,ratio_to_fit\n";
     for (double v : {100.0, 400.0, 1000.0}) {
       for (double u = 40e3; u <= 300e3 + 1; u += 10e3) {
         q.voltage = u;
