@@ -20,6 +20,7 @@
 #include <sstream>
 
 #include "physics/beam/response_table.hpp"
+#include "physics/transport/monolayer.hpp"
 #include "physics/transport/scenarios.hpp"
 #include "physics/transport/stopping_power.hpp"
 #include "solver/base/constants.hpp"
@@ -290,9 +291,22 @@ int run_sphere(const Common& c, const std::string& diameter) {
   return 0;
 }
 
+// Figures per sphere of an irradiated monolayer at one energy, histories over ranks (reduced)
+SphereFigures monolayer_point(double d, double E, std::uint64_t n, std::uint64_t seed,
+                              const TransportOptions& base) {
+  const World w;
+  MonolayerSetup su = monolayer_setup(d, E, base);
+  TransportEngine engine(tungsten(), su.options);
+  const std::uint64_t lo = n * w.rank / w.size, hi = n * (w.rank + 1) / w.size;
+  Tallies t = engine.run_histories(su.geometry, su.beam, lo, hi - lo, seed);
+  reduce(t);
+  return monolayer_figures(t);
+}
+
 // Sphere figures at one energy, histories over ranks (reduced)
 SphereFigures sphere_point(double d, double E, std::uint64_t n, std::uint64_t seed,
-                           const TransportOptions& base) {
+                           const TransportOptions& base, bool monolayer = false) {
+  if (monolayer) return monolayer_point(d, E, n, seed, base);
   const World w;
   SphereSetup su = sphere_setup(d, E, base);
   TransportEngine engine(tungsten(), su.options);
@@ -302,7 +316,8 @@ SphereFigures sphere_point(double d, double E, std::uint64_t n, std::uint64_t se
   return sphere_figures(t);
 }
 
-int run_threshold(const Common& c, const std::string& diameter, double e_lo_keV, double e_hi_keV) {
+int run_threshold(const Common& c, const std::string& diameter, double e_lo_keV, double e_hi_keV,
+                  bool monolayer) {
   const World w;
   const double d = parse_length(diameter);
   TransportOptions base = c.options();
@@ -315,7 +330,7 @@ int run_threshold(const Common& c, const std::string& diameter, double e_lo_keV,
   const int points = 15;
   for (int i = 0; i < points; ++i) {
     const double E = e_lo_keV * 1e3 * std::pow(e_hi_keV / e_lo_keV, i / (points - 1.0));
-    const SphereFigures f = sphere_point(d, E, c.histories, c.seed, base);
+    const SphereFigures f = sphere_point(d, E, c.histories, c.seed, base, monolayer);
     csv << fmt::format("{:.6e},{:.6e},{:.3e},{:.6e},{:.6e},{:.6e},{:.6e},{:.6e},{:.6e}\n", E,
                        f.net_charge_per_primary, f.net_charge_per_primary_stderr,
                        1.0 - f.electrons_out_per_primary, f.electrons_out_per_primary,
@@ -324,11 +339,12 @@ int run_threshold(const Common& c, const std::string& diameter, double e_lo_keV,
   }
   json j;
   j["diameter_m"] = d;
+  j["geometry"] = monolayer ? "monolayer (hexagonal, touching, 5 rings)" : "free sphere";
   j["histories_per_energy"] = c.histories;
   for (bool se : {true, false}) {
     // bisection in log energy on the mean of the ranks' reduced tallies
     auto q = [&](double E) {
-      const SphereFigures f = sphere_point(d, E, c.histories, c.seed, base);
+      const SphereFigures f = sphere_point(d, E, c.histories, c.seed, base, monolayer);
       return std::pair{se ? f.net_charge_per_primary : 1.0 - f.electrons_out_per_primary, f};
     };
     double a = e_lo_keV * 1e3, b = e_hi_keV * 1e3;
@@ -529,7 +545,11 @@ void register_transport_command(CLI::App& root, CommandList& out) {
   t->add_option("--diameter", *tdia, "Sphere diameter (e.g. 5um)");
   t->add_option("--min-keV", *elo, "Lower end of the search (keV)");
   t->add_option("--max-keV", *ehi, "Upper end of the search (keV)");
-  out.push_back({t, [thr, tdia, elo, ehi]() { return run_threshold(*thr, *tdia, *elo, *ehi); }});
+  auto mono = std::make_shared<bool>(false);
+  t->add_flag("--monolayer", *mono,
+              "A hexagonal monolayer of touching spheres instead of a free sphere (per sphere)");
+  out.push_back(
+      {t, [thr, tdia, elo, ehi, mono]() { return run_threshold(*thr, *tdia, *elo, *ehi, *mono); }});
 
   auto tab = std::make_shared<Common>();
   auto energies = std::make_shared<std::string>("30:300:10keV");
