@@ -55,7 +55,8 @@ void Electrostatics::build_solver() {
     built_cuts_ = cuts;
   }
   solver_.reset();
-  solver_ = std::make_unique<PoissonSolver>(comm_, std::move(cfg));
+  // the simulation's communicator (a test may run one on MPI_COMM_SELF), else PETSC_COMM_WORLD
+  solver_ = std::make_unique<PoissonSolver>(decomp_ ? decomp_->comm() : comm_, std::move(cfg));
   solved_ = false;
 }
 
@@ -213,9 +214,18 @@ void register_electrostatics_unit(UnitRegistry& registry) {
                "Re-solve earlier when the total |charge| on the grid changed by this fraction")
         .def("0.05")
         .non_negative();
-    s.string("ksp_type", "PETSc Krylov method (overridden by -ksp_type after --)").def("cg");
+    s.choice("scheme", {"shortley_weller", "symmetric"},
+             "Embedded Dirichlet rows: Shortley-Weller (second order in max norm, nonsymmetric) or "
+             "the symmetric variant of Gibou et al. 2002 (CG applies; second order in rms)")
+        .def("shortley_weller");
+    s.string("ksp_type",
+             "PETSc Krylov method; auto: bcgs (Shortley-Weller) or cg (symmetric). "
+             "Overridden by -ksp_type after --")
+        .def("auto");
     s.string("pc_type", "PETSc preconditioner (overridden by -pc_type after --)").def("mg");
     s.integer("mg_levels", "Multigrid levels; 0: as many as the grid allows").def("0").at_least(0);
+    s.boolean("galerkin", "Galerkin (R A P) coarse operators; false: rediscretise every level")
+        .def("true");
     s.quantity("rtol", dim::none, "Relative residual tolerance of the solve")
         .def("1e-8")
         .positive();
@@ -246,6 +256,8 @@ void register_electrostatics_unit(UnitRegistry& registry) {
     for (const auto& e : s.list_or_empty("electrodes"))
       p.poisson.electrodes.push_back(electrode_from_config(e));
     p.poisson.ksp_type = s.string("ksp_type");
+    p.poisson.shortley_weller = s.string("scheme") == "shortley_weller";
+    p.poisson.galerkin = s.boolean("galerkin");
     p.poisson.pc_type = s.string("pc_type");
     p.poisson.mg_levels = static_cast<int>(s.integer("mg_levels"));
     p.poisson.rtol = s.number("rtol");

@@ -166,15 +166,23 @@ PoissonSolver::PoissonSolver(MPI_Comm comm, PoissonConfig cfg) : comm_(comm), cf
   if (cfg_.pc_type == "mg") {
     int levels = cfg_.mg_levels;
     if (levels <= 0) {
-      // Coarsen while every axis has an even cell count and every rank keeps >= 2 nodes.
+      // Coarsen by two while every axis has an even cell count and every rank keeps >= 2 nodes
+      // of each coarse level (coarse node k is fine node 2k; PETSc fails on an empty rank).
       levels = 1;
       std::array<int, 3> cells = g.cells;
+      std::array<std::vector<int>, 3> start = range_start_;
       while (true) {
         bool ok = true;
-        for (int a = 0; a < 3; ++a)
-          ok = ok && cells[a] % 2 == 0 && cells[a] / 2 + 1 >= 2 * procs_[a] && cells[a] / 2 >= 2;
+        std::array<std::vector<int>, 3> next = start;
+        for (int a = 0; a < 3 && ok; ++a) {
+          ok = cells[a] % 2 == 0 && cells[a] / 2 >= 2;
+          for (auto& x : next[a]) x = (x + 1) / 2;  // first coarse node at or after fine node x
+          for (int c = 0; c + 1 < static_cast<int>(next[a].size()) && ok; ++c)
+            ok = next[a][c + 1] - next[a][c] >= 2;
+        }
         if (!ok) break;
         for (auto& c : cells) c /= 2;
+        start = next;
         ++levels;
       }
     }
