@@ -174,8 +174,10 @@ class Revolved final : public Solid {
     const Vec3 d = sub(x, a_);
     const double t = dot(d, u_);
     const double rho = norm(sub(d, mul(u_, t)));
-    return rect_distance(std::abs(rho - 0.5 * (r_in_ + r_out_)) - 0.5 * (r_out_ - r_in_),
-                         std::abs(t - 0.5 * len_) - 0.5 * len_);
+    // radial part: a ring has two radial faces, a cylinder only its mantle (rho = 0 is the axis)
+    const double dr =
+        r_in_ > 0 ? std::abs(rho - 0.5 * (r_in_ + r_out_)) - 0.5 * (r_out_ - r_in_) : rho - r_out_;
+    return rect_distance(dr, std::abs(t - 0.5 * len_) - 0.5 * len_);
   }
   std::array<Vec3, 2> bounds() const override {
     std::array<Vec3, 2> b{};

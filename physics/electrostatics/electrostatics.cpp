@@ -219,11 +219,14 @@ void register_electrostatics_unit(UnitRegistry& registry) {
              "the symmetric variant of Gibou et al. 2002 (CG applies; second order in rms)")
         .def("shortley_weller");
     s.string("ksp_type",
-             "PETSc Krylov method; auto: bcgs (Shortley-Weller) or cg (symmetric). "
+             "PETSc Krylov method; auto: fgmres (Shortley-Weller) or cg (symmetric). "
              "Overridden by -ksp_type after --")
         .def("auto");
     s.string("pc_type", "PETSc preconditioner (overridden by -pc_type after --)").def("mg");
     s.integer("mg_levels", "Multigrid levels; 0: as many as the grid allows").def("0").at_least(0);
+    s.integer("smoothing_steps", "Multigrid smoothing iterations per level (-mg_levels_ksp_max_it)")
+        .def("1")
+        .at_least(1);
     s.boolean("galerkin", "Galerkin (R A P) coarse operators; false: rediscretise every level")
         .def("true");
     s.quantity("rtol", dim::none, "Relative residual tolerance of the solve")
@@ -258,6 +261,7 @@ void register_electrostatics_unit(UnitRegistry& registry) {
     p.poisson.ksp_type = s.string("ksp_type");
     p.poisson.shortley_weller = s.string("scheme") == "shortley_weller";
     p.poisson.galerkin = s.boolean("galerkin");
+    p.poisson.smoothing_steps = static_cast<int>(s.integer("smoothing_steps"));
     p.poisson.pc_type = s.string("pc_type");
     p.poisson.mg_levels = static_cast<int>(s.integer("mg_levels"));
     p.poisson.rtol = s.number("rtol");

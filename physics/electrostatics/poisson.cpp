@@ -156,7 +156,7 @@ PoissonSolver::PoissonSolver(MPI_Comm comm, PoissonConfig cfg) : comm_(comm), cf
   MPS_PETSC(KSPSetDM(ksp_, da_));
   MPS_PETSC(KSPSetComputeOperators(ksp_, compute_operator, this));
   const std::string ksp_type = cfg_.ksp_type != "auto" ? cfg_.ksp_type
-                               : cfg_.shortley_weller  ? "bcgs"
+                               : cfg_.shortley_weller  ? "fgmres"
                                                        : "cg";
   MPS_PETSC(KSPSetType(ksp_, ksp_type.c_str()));
   MPS_PETSC(KSPSetTolerances(ksp_, cfg_.rtol, cfg_.atol, PETSC_DEFAULT, 1000));
@@ -191,6 +191,9 @@ PoissonSolver::PoissonSolver(MPI_Comm comm, PoissonConfig cfg) : comm_(comm), cf
     // down with refinement (measured: 14 -> 24 iterations from 16^3 to 64^3); Galerkin coarse
     // operators keep the count flat (6 iterations at rtol 1e-12 on every grid).
     if (cfg_.galerkin) MPS_PETSC(PCMGSetGalerkin(pc, PC_MG_GALERKIN_BOTH));
+    // One smoothing step per level (PETSc's default is two): fewer flops per solve for the same
+    // accuracy here (65^3, rtol 1e-8: 3.6e8 flops against 5.6e8 with BiCGStab and two steps).
+    MPS_PETSC(PCMGSetNumberSmooth(pc, cfg_.smoothing_steps));
   }
   apply_case_options(cfg_.petsc_options);
   MPS_PETSC(KSPSetFromOptions(ksp_));

@@ -5,20 +5,26 @@
 // Discretisation: vertex-centred 7-point finite differences, every row scaled by the cell volume
 // (as PETSc's ksp/tutorials/ex45.c does), so the right-hand side of a node is its deposited
 // charge / eps0. Where a grid edge from a gap node i to its neighbour j crosses an electrode
-// surface at the fraction theta of the edge (found from the exact signed distance), the flux
-// through that edge is eps0 (V_e - phi_i) / (theta h): the symmetric second-order scheme of
-// Gibou, Fedkiw, Cheng & Kang, J. Comput. Phys. 176, 205 (2002), which is Shortley-Weller
-// (J. Appl. Phys. 9, 334, 1938) with each row rescaled so the operator stays symmetric: the
-// coupling of i to an unknown neighbour is the plain -eps0 A/h, the cut only adds to the
-// diagonal and to the right-hand side. Nodes inside electrodes and on the box faces are
-// Dirichlet rows (diagonal only) whose columns are moved to the right-hand side. The matrix is
-// symmetric positive definite, so CG with geometric multigrid on the DMDA hierarchy applies
-// (DESIGN.md section 7). The coarse levels are rediscretised with the same rule (the solids are
-// analytic, so every level sees its own cut fractions). theta is clamped to >= 1e-3: the surface
-// then moves by at most 1e-3 h, far below the O(h^2) error, and the diagonal stays bounded.
+// surface at the fraction theta of the edge (found from the exact signed distance), the
+// electrode potential is imposed at the crossing point:
+//  - default, Shortley & Weller (J. Appl. Phys. 9, 334, 1938): the three-point second difference
+//    on the unequal stencil (theta_m h, theta_p h) per axis, 2/(theta_m + theta_p) [(u_p - u_i)
+//    / theta_p + (u_m - u_i) / theta_m] / h^2. Its truncation error is O(h) at the cut rows and
+//    the solution is second order in the maximum norm (measured in tests/validation). The rows
+//    of cut nodes are not symmetric, so the Krylov method is FGMRES (right preconditioned, the
+//    true residual meets rtol) with geometric multigrid on the DMDA hierarchy.
+//  - option `symmetric`: Gibou, Fedkiw, Cheng & Kang, J. Comput. Phys. 176, 205 (2002): the flux
+//    to the surface is eps0 (V - u_i) / (theta h) and the coupling to an unknown neighbour stays
+//    -eps0 A / h, so the matrix is symmetric positive definite and CG applies (DESIGN.md
+//    section 7). Its truncation error is O(1) on the cut rows: second order in rms, only ~1.6 in
+//    the maximum norm (measured), hence not the default.
+// Nodes inside electrodes and on the box faces are Dirichlet rows (diagonal only) whose columns
+// are moved to the right-hand side. Coarse multigrid levels are Galerkin products R A P by
+// default (rediscretising lets the coarse levels see a different electrode geometry and the
+// iteration count then grows with refinement). theta is clamped to >= 1e-3: the surface then
+// moves by at most 1e-3 h and the diagonal stays bounded.
 //
-// The solution is second order in phi (Gibou et al. 2002; tests/validation/electrostatics
-// measures it). E at nodes is the three-point derivative through the cut point where an edge is
+// E at nodes is the three-point derivative through the cut point where an edge is
 // cut (second order), central elsewhere; inside electrodes and on the walls one-sided. E at a
 // particle is the cloud-in-cell interpolation of the node field with the same weights as the
 // charge deposit.
@@ -50,17 +56,20 @@ struct PoissonConfig {
   // Optional Dirichlet data on the box faces as a function of position (validation against
   // analytic fields whose conductors reach the box); empty: wall_potential everywhere.
   std::function<double(const Vec3&)> wall_function;
-  // Shortley-Weller rows (default: second order in the maximum norm, nonsymmetric, BiCGStab);
+  // Shortley-Weller rows (default: second order in the maximum norm, nonsymmetric, FGMRES);
   // false: the symmetric scheme of Gibou et al. (CG applies; second order in rms, ~1.6 in max).
   bool shortley_weller = true;
   // DMDA layout: ranks per axis and nodes per rank coordinate; empty: PETSc decides.
   std::array<int, 3> procs{0, 0, 0};
   std::array<std::vector<int>, 3> ownership;
   // Defaults of the linear solver; PETSc command-line options override them.
-  std::string ksp_type = "auto";  // auto: bcgs for Shortley-Weller, cg for the symmetric scheme
+  // auto: fgmres (right preconditioned: the true residual meets rtol) for the nonsymmetric
+  // Shortley-Weller rows, cg for the symmetric scheme
+  std::string ksp_type = "auto";
   std::string pc_type = "mg";
-  int mg_levels = 0;     // 0: as many as the grid and the layout allow
-  bool galerkin = true;  // coarse operators R A P (iteration count independent of the grid)
+  int mg_levels = 0;        // 0: as many as the grid and the layout allow
+  bool galerkin = true;     // coarse operators R A P (iteration count independent of the grid)
+  int smoothing_steps = 1;  // pre- and post-smoothing iterations per multigrid level
   double rtol = 1e-8;
   double atol = 0.0;          // V (absolute residual in the scaled rows; 0 = off)
   std::string petsc_options;  // extra "-key value" pairs from the case (command line wins)
