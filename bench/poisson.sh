@@ -27,10 +27,11 @@ figures() {
     END {print its, ks, ps}'
 }
 median() { sort -g -k2 | awk '{a[NR] = $0} END {print a[int((NR + 1) / 2)]}'; }
-ex45() {  # nodes per axis
+ex45() {  # nodes per axis, levels, extra options
   local n="$1" levels="$2"
+  shift 2
   figures "$tmp/ex45" -da_grid_x "$n" -da_grid_y "$n" -da_grid_z "$n" -ksp_type cg -pc_type mg \
-    -pc_mg_levels "$levels" -ksp_rtol 1e-8
+    -pc_mg_levels "$levels" -ksp_rtol 1e-8 "$@"
 }
 mps() {  # cells per axis
   local c="$1"
@@ -44,9 +45,12 @@ for n in 33 65; do
 done
 res_e="$(for i in $(seq "$runs"); do ex45 129 7; done | median)"
 res_m="$(for i in $(seq "$runs"); do mps 128; done | median)"
+# like for like on the smoother: ex45 with mpstream's one smoothing step per level (information)
+read -r ie1 te1 pe1 < <(ex45 129 7 -mg_levels_ksp_max_it 1)
 read -r ie te pe <<<"$res_e"
 read -r im tm pm <<<"$res_m"
 echo "iterations at 129^3: mpstream $im, ex45 $ie"
+printf "ex45 with one smoothing step per level (as mpstream): %s iterations, %.3f s\n" "$ie1" "$te1"
 printf "setup (PCSetUp) at 129^3: mpstream %.3g s, ex45 %.3g s\n" "$pm" "$pe"
 printf "solve time per unknown at 129^3: mpstream %.3g s, ex45 %.3g s\n" \
   "$(python3 -c "print($tm / 129**3)")" "$(python3 -c "print($te / 129**3)")"
