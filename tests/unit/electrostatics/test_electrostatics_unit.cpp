@@ -209,3 +209,37 @@ TEST(ElectrostaticsUnit, ImageForceTowardTheNearestConductor) {
 
 }  // namespace
 }  // namespace mps
+
+namespace mps {
+namespace {
+
+// Re-solve schedule: every `solve_every` steps, or earlier when the total |charge| on the grid
+// changed by more than `charge_change_fraction` since the last solve.
+TEST(ElectrostaticsUnit, ResolvesOnScheduleOrWhenTheChargeChanges) {
+  ElectrostaticsParams p;
+  p.poisson.grid = {{0, 0, 0}, {1e-3, 1e-3, 1e-3}, {8, 8, 8}};
+  p.solve_every = 5;
+  p.charge_change_fraction = 0.05;
+  Electrostatics es(PETSC_COMM_WORLD, p);
+  ParticleStore s;
+  s.push_back(1, ParticleState::flying);
+  for (Field f : {Field::px, Field::py, Field::pz}) s[f][0] = 0.5e-3;
+  s[Field::charge][0] = 1e-13;
+  StepContext ctx;
+  auto step = [&](std::uint64_t k) {
+    ctx.step = k;
+    es.apply(Stage::force, s, ctx);
+    return es.solves();
+  };
+  EXPECT_EQ(step(0), 1);  // first step: always
+  EXPECT_EQ(step(1), 1);  // same charge, not due
+  s[Field::charge][0] = 1.03e-13;
+  EXPECT_EQ(step(2), 1);  // 3 % change: below the fraction
+  s[Field::charge][0] = 1.2e-13;
+  EXPECT_EQ(step(3), 2);  // 20 % change: re-solve now
+  EXPECT_EQ(step(4), 2);
+  EXPECT_EQ(step(8), 3);  // 5 steps after the last solve
+}
+
+}  // namespace
+}  // namespace mps
