@@ -52,6 +52,8 @@ read -r im tm pm <<<"$res_m"
 echo "iterations at 129^3: mpstream $im, ex45 $ie"
 printf "ex45 with one smoothing step per level (as mpstream): %s iterations, %.3f s\n" "$ie1" "$te1"
 printf "setup (PCSetUp) at 129^3: mpstream %.3g s, ex45 %.3g s\n" "$pm" "$pe"
+printf "setup + solve at 129^3: mpstream %.3g s, ex45 %.3g s, ratio=%.2f\n" "$(python3 -c "print($pm + $tm)")" \
+  "$(python3 -c "print($pe + $te)")" "$(python3 -c "print(($pm + $tm) / ($pe + $te))")"
 printf "solve time per unknown at 129^3: mpstream %.3g s, ex45 %.3g s\n" \
   "$(python3 -c "print($tm / 129**3)")" "$(python3 -c "print($te / 129**3)")"
 printf "poisson: mpstream %.3f s, ex45 %.3f s, ratio=%.2f\n" "$tm" "$te" "$(python3 -c "print($tm / $te)")"
