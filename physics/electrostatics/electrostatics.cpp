@@ -198,7 +198,7 @@ void register_electrostatics_unit(UnitRegistry& registry) {
   u.name = "electrostatics";
   u.doc =
       "Electrostatic field of the electrodes and the particles' space charge (PETSc DMDA, "
-      "embedded Dirichlet electrodes to second order, CG + multigrid); force q E on particles.";
+      "embedded Dirichlet electrodes to second order, FGMRES + Galerkin multigrid); force q E on particles.";
   u.declare = [](SectionSpec& s) {
     s.vector3("cells", dim::none,
               "Grid cells per axis over the domain box (even numbers, ideally "

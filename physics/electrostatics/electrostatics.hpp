@@ -2,8 +2,8 @@
 // charge, and the force q E on every charged particle (Stage::force, added to fx, fy, fz).
 //
 // The potential is solved on a PETSc DMDA over the domain box (physics/electrostatics/poisson.hpp:
-// embedded Dirichlet electrodes to second order, grounded vessel wall on the box faces, CG +
-// geometric multigrid by default, every PETSc option overridable after `--`). The DMDA ownership
+// embedded Shortley-Weller electrodes, second order; grounded vessel wall on the box faces;
+// FGMRES + Galerkin geometric multigrid by default, every PETSc option overridable after `--`). The DMDA ownership
 // coincides with the particle decomposition (nodes of each rank's box); when the solver rebalances,
 // the DMDA is rebuilt at the next solve, and deposits or reads outside a rank's ghosted box go
 // through PETSc (VecSetValues ADD_VALUES, VecScatter) in between, so nothing is lost.
