@@ -24,6 +24,9 @@
 
 namespace mps {
 
+class Decomposition;  // solver/particles/decomposition.hpp
+struct GridOutput;    // solver/io/vtk_image.hpp
+
 // Stages of one time step, in order (velocity Verlet: kick-drift, forces, kick).
 enum class Stage : unsigned {
   source = 1u << 0,      // injector, rotor feed: create particles
@@ -96,6 +99,14 @@ class ProcessUnit {
   // It must be the same on every rank (the solver saves rank 0's copy).
   virtual std::vector<std::pair<std::string, std::vector<double>>> save_state() const { return {}; }
   virtual void load_state(const std::vector<std::pair<std::string, std::vector<double>>>&) {}
+
+  // ---- hooks of grid-based units (electrostatics, issue 5) ----
+  // Called by the Simulation once its decomposition exists. The reference stays valid for the
+  // run; its cuts change when the solver rebalances (a grid unit lays its PETSc DMDA out on it).
+  virtual void attach(const Decomposition&) {}
+  // Node fields (and surfaces) this unit wants written into the run's .pvd series as
+  // OUT/fields_NNNNNN.pvti and OUT/surfaces.vtp; nullptr: none. Collective (may call PETSc).
+  virtual const GridOutput* grid_output() { return nullptr; }
 };
 
 // What a factory gets: its own validated section and the whole case (for shared sections such as

@@ -1,6 +1,7 @@
 #include "solver/sim/builtin_units.hpp"
 
 #include "physics/beam/electron_beam.hpp"
+#include "physics/electrostatics/electrostatics.hpp"
 #include "physics/flight/domain_boundary.hpp"
 #include "physics/flight/flight.hpp"
 #include "physics/flight/injector.hpp"
@@ -15,6 +16,7 @@ const UnitRegistry& builtin_units() {
     // Registration order is the order within a stage of the time step (DESIGN.md section 2).
     register_injector_unit(r);
     register_flight_unit(r);
+    register_electrostatics_unit(r);  // Stage::force: q E into fx, fy, fz
     register_beam_unit(r, read_response_table);
     register_thermal_unit(r);
     register_domain_unit(r);

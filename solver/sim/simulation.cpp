@@ -12,6 +12,7 @@
 
 #include "solver/base/errors.hpp"
 #include "solver/io/checkpoint.hpp"
+#include "solver/io/vtk_image.hpp"
 #include "solver/sim/builtin_units.hpp"
 
 namespace mps {
@@ -100,6 +101,7 @@ Simulation::Simulation(MPI_Comm comm, const Case& c, const RunOptions& options)
   decomp_ = std::make_unique<Decomposition>(comm_, dom.vec3("lo"), dom.vec3("hi"),
                                             axis_index(dec.string("stream_axis")),
                                             std::array<int, 3>{cells, cells, cells});
+  for (auto& u : units_) u->attach(*decomp_);  // hook for grid units (issue 5): DMDA layout
   if (opt_.write_output && rank_ == 0) {
     std::filesystem::create_directories(out_dir_);
     std::ofstream(out_dir_ + "/case.resolved.yaml") << resolved_yaml(case_, build_root_schema(reg));
@@ -486,10 +488,22 @@ void Simulation::write_outputs(bool force) {
     last_out_step_ = step_;
     const std::string name = fmt::format("particles_{:06d}.pvtp", step_);
     write_particles_vtk(comm_, out_dir_ + "/" + name, particles_);
-    if (rank_ == 0) {
-      pvd_->add(time_, name, 0);
-      pvd_->write();
+    if (rank_ == 0) pvd_->add(time_, name, 0);
+    // ---- grid fields of grid units (issue 5): fields_NNNNNN.pvti and surfaces.vtp, parts 1, 2 ----
+    for (auto& u : units_) {
+      const GridOutput* g = u->grid_output();  // collective
+      if (!g) continue;
+      const std::string fname = fmt::format("fields_{:06d}.pvti", step_);
+      write_grid_vtk(comm_, out_dir_ + "/" + fname, *g);
+      if (!std::filesystem::exists(out_dir_ + "/surfaces.vtp"))
+        write_surfaces_vtp(comm_, out_dir_ + "/surfaces.vtp", *g);
+      if (rank_ == 0) {
+        pvd_->add(time_, fname, 1);
+        if (!g->surface_triangles.empty()) pvd_->add(time_, "surfaces.vtp", 2);
+      }
+      break;  // one grid unit per run
     }
+    if (rank_ == 0) pvd_->write();
     while (static_cast<double>(next_out_) * out_interval_ <= time_ + eps) ++next_out_;
   }
   if (step_ != last_diag_step_ &&
