@@ -1,0 +1,142 @@
+#include "physics/charging/charging_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "physics/materials/emission.hpp"
+#include "solver/base/constants.hpp"
+#include "solver/base/errors.hpp"
+
+namespace mps {
+
+namespace {
+constexpr double kPi = constants::pi;
+constexpr double kEps0 = constants::vacuum_permittivity;
+constexpr double kTiny = 1e-20;  // A/m^2: a current density that cannot matter (1e-8 e/s/um^2)
+}  // namespace
+
+ChargingModel::ChargingModel(const Material& material, const ChargingOptions& options)
+    : m_(&material), o_(options) {
+  if (!(o_.se_temperature_eV > 0)) throw InputError("charging: se_temperature must be positive");
+  const double A = m_->richardson_constant(), W = m_->work_function_eV();
+  // Highest temperature with J_th < kTiny even with the barrier lowered by 1 eV (any Schottky
+  // lowering below the field-emission cut-off), and the field below which J_FN < kTiny.
+  for (double T = 50.0; T < m_->max_temperature(); T += 10.0) {
+    if (emission::richardson_dushman(A, W - 1.0, T) < kTiny)
+      t_th_cut_ = T;
+    else
+      break;
+  }
+  for (double F = 1e7; F < 1e11; F *= 1.05) {
+    if (emission::fowler_nordheim(F, W) < kTiny)
+      f_fe_cut_ = F;
+    else
+      break;
+  }
+}
+
+double ChargingModel::capacitance(double diameter) {
+  return 2.0 * kPi * kEps0 * diameter;
+}
+
+Currents ChargingModel::currents(double phi, const ChargingInputs& in) const {
+  Currents c;
+  const double r = 0.5 * in.diameter;
+  // slow secondaries: Maxwellian escape over a positive potential
+  if (in.se_current > 0.0) {
+    if (phi > 0.0) {
+      const double x = phi / o_.se_temperature_eV;
+      const double ex = std::exp(-x);
+      c.se = in.se_current * (1.0 + x) * ex;
+      c.dtotal_dphi -= in.se_current * x * ex / o_.se_temperature_eV;
+    } else {
+      c.se = in.se_current;
+    }
+  }
+  if (o_.thermionic && in.temperature > t_th_cut_) {
+    const auto th = emission::thermionic(m_->richardson_constant(), m_->work_function_eV(),
+                                         in.temperature, r, phi, o_.schottky);
+    c.thermionic = th.current;
+    c.dtotal_dphi += th.dcurrent_dphi;
+  }
+  if (o_.field_emission && phi < 0.0) {
+    const double F = -phi / r;
+    if (F > f_fe_cut_) {
+      const double W = m_->work_function_eV();
+      const double area = 4.0 * kPi * r * r;
+      c.field = area * emission::fowler_nordheim(F, W);
+      // d ln J / dF ~ 2 / F + b v W^1.5 / F^2 (v held fixed: a slope for Newton only)
+      const double v_b_w = 6.830890e9 * std::pow(W, 1.5) * 0.5;  // v ~ 0.5 near emission fields
+      const double dlnj_dF = 2.0 / F + v_b_w / (F * F);
+      c.dtotal_dphi -= c.field * dlnj_dF / r;  // dF/dphi = -1/r
+    }
+  }
+  c.total = -in.absorbed_current + c.se + c.thermionic + c.field;
+  return c;
+}
+
+bool ChargingModel::quiet(double phi, const ChargingInputs& in) const {
+  return in.absorbed_current == 0.0 && in.se_current == 0.0 &&
+         (!o_.thermionic || in.temperature <= t_th_cut_) &&
+         (!o_.field_emission || phi >= 0.0 || -phi / (0.5 * in.diameter) <= f_fe_cut_);
+}
+
+double ChargingModel::rayleigh_charge(double diameter, double temperature) const {
+  const double r = 0.5 * diameter;
+  return 8.0 * kPi * std::sqrt(kEps0 * m_->surface_tension(temperature) * r * r * r);
+}
+
+ChargingStepResult ChargingModel::advance(double& charge, const ChargingInputs& in,
+                                          double dt) const {
+  ChargingStepResult res;
+  const double C = capacitance(in.diameter);
+  const double phi0 = potential(charge, in.diameter);
+  // g(phi) = C (phi - phi0) - dt I(phi): increasing (I' <= 0), one root.
+  double lo = -std::numeric_limits<double>::infinity(), hi = -lo;
+  double phi = phi0;
+  Currents c = currents(phi, in);
+  for (int it = 1; it <= 200; ++it) {
+    res.iterations = it;
+    const double g = C * (phi - phi0) - dt * c.total;
+    const double dg = C - dt * c.dtotal_dphi;
+    (g < 0.0 ? lo : hi) = phi;
+    double next = phi - g / dg;
+    if (!(next > lo && next < hi)) {
+      if (std::isfinite(lo) && std::isfinite(hi)) {
+        next = 0.5 * (lo + hi);
+      } else {  // expand towards the missing bound, at least 1 V, doubling
+        const double step = std::max(1.0, 2.0 * std::fabs(phi));
+        next = std::isfinite(lo) ? lo + step : hi - step;
+      }
+    }
+    const double change = std::fabs(next - phi);
+    phi = next;
+    c = currents(phi, in);
+    if (change <= o_.tolerance * (1.0 + std::fabs(phi))) break;
+    if (it == 200)
+      throw RuntimeError("charging: the implicit charge update did not converge (phi = " +
+                         std::to_string(phi) + " V)");
+  }
+  charge = C * (phi - o_.external_potential);
+  res.end = c;
+  // limits
+  const double r = 0.5 * in.diameter;
+  const double F = (phi - o_.external_potential) / r;  // the particle's own surface field
+  if (F > o_.field_evaporation_field) res.field_evaporation = true;
+  if (in.liquid_fraction > 0.0) {
+    if (std::fabs(charge) > rayleigh_charge(in.diameter, in.temperature)) res.rayleigh = true;
+  } else if (0.5 * kEps0 * F * F > o_.tensile_strength) {
+    res.breakup = true;
+  }
+  return res;
+}
+
+double ChargingModel::equilibrium_potential(const ChargingInputs& in) const {
+  double q = 0.0;
+  advance(q, in, 1e3);  // 1000 s: ~1e12 RC, the backward-Euler step lands on I = 0
+  return potential(q, in.diameter);
+}
+
+}  // namespace mps
