@@ -93,32 +93,49 @@ ChargingStepResult ChargingModel::advance(double& charge, const ChargingInputs& 
   ChargingStepResult res;
   const double C = capacitance(in.diameter);
   const double phi0 = potential(charge, in.diameter);
-  // g(phi) = C (phi - phi0) - dt I(phi): increasing (I' <= 0), one root.
-  double lo = -std::numeric_limits<double>::infinity(), hi = -lo;
-  double phi = phi0;
-  Currents c = currents(phi, in);
-  for (int it = 1; it <= 200; ++it) {
+  // Backward Euler: A(phi) = E(phi) with A = C (phi - phi0) + dt I_abs (increasing, linear) and
+  // E = dt I_emit(phi) (emission, positive, decreasing): one root, above phi_A where A = 0.
+  // Newton on G = ln E - ln A, which is nearly linear in phi (the emission laws are exponential
+  // in phi or in a power of it), converges in a few iterations where Newton on A - E (flat,
+  // then steep) would bounce; a bracket from the sign of A - E keeps every iterate safe.
+  const double phi_a = phi0 - dt * in.absorbed_current / C;
+  double lo = phi_a, hi = std::numeric_limits<double>::infinity();
+  // start from the linearly implicit Euler step (one Newton step on A - E from phi0)
+  Currents c = currents(phi0, in);
+  double phi = phi0 + dt * c.total / (C - dt * c.dtotal_dphi);
+  if (!(phi > phi_a)) phi = phi_a + 1e-6 * (1.0 + std::fabs(phi_a));
+  for (int it = 1;; ++it) {
     res.iterations = it;
-    const double g = C * (phi - phi0) - dt * c.total;
-    const double dg = C - dt * c.dtotal_dphi;
-    (g < 0.0 ? lo : hi) = phi;
-    double next = phi - g / dg;
+    c = currents(phi, in);
+    const double A = C * (phi - phi0) + dt * in.absorbed_current;
+    const double E = dt * (c.se + c.thermionic + c.field);
+    (A - E < 0.0 ? lo : hi) = phi;
+    double next;
+    if (E > 0.0 && A > 0.0) {
+      const double dG = dt * c.dtotal_dphi / E - C / A;  // < 0
+      next = phi - (std::log(E) - std::log(A)) / dG;
+    } else {
+      next = std::numeric_limits<double>::quiet_NaN();  // no emission here: bracket step
+    }
+    // converged: the Newton correction is below the tolerance (it may graze the bracket ends,
+    // which are themselves within round-off of the root by then)
+    if (std::fabs(next - phi) <= o_.tolerance * (1.0 + std::fabs(phi))) {
+      if (next > lo && next < hi) phi = next;
+      break;
+    }
     if (!(next > lo && next < hi)) {
-      if (std::isfinite(lo) && std::isfinite(hi)) {
-        next = 0.5 * (lo + hi);
-      } else {  // expand towards the missing bound, at least 1 V, doubling
-        const double step = std::max(1.0, 2.0 * std::fabs(phi));
-        next = std::isfinite(lo) ? lo + step : hi - step;
-      }
+      next = std::isfinite(hi) ? 0.5 * (lo + hi) : lo + std::max(1.0, 2.0 * std::fabs(lo - phi_a));
     }
     const double change = std::fabs(next - phi);
     phi = next;
-    c = currents(phi, in);
-    if (change <= o_.tolerance * (1.0 + std::fabs(phi))) break;
+    if (change <= o_.tolerance * (1.0 + std::fabs(phi)) ||
+        hi - lo <= 1e-15 * (1.0 + std::fabs(phi)))
+      break;
     if (it == 200)
       throw RuntimeError("charging: the implicit charge update did not converge (phi = " +
                          std::to_string(phi) + " V)");
   }
+  c = currents(phi, in);
   charge = C * (phi - o_.external_potential);
   res.end = c;
   // limits

@@ -22,8 +22,9 @@ void ChargingUnit::apply(Stage, ParticleStore& p, const StepContext& ctx) {
   const double* f = p.ptr(Field::liquid_fraction);
   const auto* st = p.states().data();
   const auto& ids = p.ids();
+  const bool window = ctx.time >= p_.test_on && ctx.time < p_.test_off;
   for (std::size_t i = 0; i < n; ++i) {
-    const bool test = st[i] == ParticleState::flying;
+    const bool test = window && st[i] == ParticleState::flying;
     ChargingInputs in;
     in.absorbed_current = Ia[i] + (test ? p_.test_absorbed_current : 0.0);
     in.se_current = Ise[i] + (test ? p_.test_se_current : 0.0);
@@ -100,6 +101,8 @@ void register_charging_unit(UnitRegistry& registry) {
                "Slow SE emission current at zero potential on every flying particle")
         .def("0 A")
         .non_negative();
+    s.quantity("test_on", dim::time, "Test currents switched on").def("0 s").non_negative();
+    s.quantity("test_off", dim::time, "Test currents switched off").def("1e300 s").positive();
   };
   u.make = [](const UnitContext& c) -> std::unique_ptr<ProcessUnit> {
     const Config& s = c.section;
@@ -114,6 +117,8 @@ void register_charging_unit(UnitRegistry& registry) {
     p.stop_on_limit = s.string("on_limit") == "error";
     p.test_absorbed_current = s.number("test_absorbed_current");
     p.test_se_current = s.number("test_se_current");
+    p.test_on = s.number("test_on");
+    p.test_off = s.number("test_off");
     return std::make_unique<ChargingUnit>(material_from_section(s), p);
   };
   registry.add(std::move(u));

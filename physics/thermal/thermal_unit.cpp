@@ -30,6 +30,7 @@ void ThermalUnit::apply(Stage, ParticleStore& p, const StepContext& ctx) {
     const double power = P[i] + (test_on && st[i] == ParticleState::flying ? p_.test_power : 0.0);
     const double phi = q[i] / (k4pe0 * 0.5 * d[i]);
     const bool was_molten = f[i] > 0.0, ever_molten = molten[i] > 0.0 || was_molten;
+    const double m_before = m[i];
     ThermalState s{h[i], m[i], d[i]};
     const ThermalStepResult r = model_.advance(s, power, phi, ctx.dt);
     const MeltState ms = material_.state_of(s.h);
@@ -46,7 +47,9 @@ void ThermalUnit::apply(Stage, ParticleStore& p, const StepContext& ctx) {
     radiated_.add(r.radiated);
     thermionic_.add(r.thermionic);
     evaporated_energy_.add(r.evaporated_energy);
-    evaporated_mass_.add(r.evaporated_mass);
+    // the mass the particle lost, exactly as stored (m_old - m_new is exact in floating point by
+    // Sterbenz's lemma), so the solver's mass balance closes exactly
+    evaporated_mass_.add(m_before - s.mass);
     substeps_.add(static_cast<double>(r.substeps));
   }
 }
