@@ -88,6 +88,18 @@ double ChargingModel::rayleigh_charge(double diameter, double temperature) const
   return 8.0 * kPi * std::sqrt(kEps0 * m_->surface_tension(temperature) * r * r * r);
 }
 
+void ChargingModel::check_limits(ChargingStepResult& res, double charge, double phi,
+                                 const ChargingInputs& in) const {
+  const double r = 0.5 * in.diameter;
+  const double F = (phi - o_.external_potential) / r;  // the particle's own surface field
+  if (F > o_.field_evaporation_field) res.field_evaporation = true;
+  if (in.liquid_fraction > 0.0) {
+    if (std::fabs(charge) > rayleigh_charge(in.diameter, in.temperature)) res.rayleigh = true;
+  } else if (0.5 * kEps0 * F * F > o_.tensile_strength) {
+    res.breakup = true;
+  }
+}
+
 ChargingStepResult ChargingModel::advance(double& charge, const ChargingInputs& in,
                                           double dt) const {
   ChargingStepResult res;
@@ -103,7 +115,22 @@ ChargingStepResult ChargingModel::advance(double& charge, const ChargingInputs& 
   // start from the linearly implicit Euler step (one Newton step on A - E from phi0)
   Currents c = currents(phi0, in);
   double phi = phi0 + dt * c.total / (C - dt * c.dtotal_dphi);
+  // Fast path: a change far below the scale on which the currents vary (kT of the thermionic
+  // and slow-SE spectra; |phi| itself for the sqrt-shaped Schottky term) leaves the linearly
+  // implicit step within (dphi / scale) dphi < 1e-12 scale (V) of the backward-Euler root.
+  {
+    const double scale = std::min(o_.se_temperature_eV, constants::boltzmann_eV * in.temperature);
+    const double dphi = std::fabs(phi - phi0);
+    if (dphi < 1e-6 * scale && (phi0 > 0.0 || dphi < 1e-6 * std::fabs(phi0))) {
+      res.iterations = 1;
+      charge = C * (phi - o_.external_potential);
+      res.end = currents(phi, in);
+      check_limits(res, charge, phi, in);
+      return res;
+    }
+  }
   if (!(phi > phi_a)) phi = phi_a + 1e-6 * (1.0 + std::fabs(phi_a));
+  double width_prev = std::numeric_limits<double>::infinity(), width_before = width_prev;
   for (int it = 1;; ++it) {
     res.iterations = it;
     c = currents(phi, in);
@@ -123,7 +150,13 @@ ChargingStepResult ChargingModel::advance(double& charge, const ChargingInputs& 
       if (next > lo && next < hi) phi = next;
       break;
     }
-    if (!(next > lo && next < hi)) {
+    // Newton that does not halve the bracket every two iterations (the sqrt kink of Schottky
+    // emission at phi = 0) gives way to bisection, which always converges
+    const double width = hi - lo;
+    const bool slow = it > 2 && std::isfinite(width) && width > 0.5 * width_before;
+    width_before = width_prev;
+    width_prev = width;
+    if (!(next > lo && next < hi) || slow) {
       next = std::isfinite(hi) ? 0.5 * (lo + hi) : lo + std::max(1.0, 2.0 * std::fabs(lo - phi_a));
     }
     const double change = std::fabs(next - phi);
@@ -132,21 +165,17 @@ ChargingStepResult ChargingModel::advance(double& charge, const ChargingInputs& 
         hi - lo <= 1e-15 * (1.0 + std::fabs(phi)))
       break;
     if (it == 200)
-      throw RuntimeError("charging: the implicit charge update did not converge (phi = " +
-                         std::to_string(phi) + " V)");
+      throw RuntimeError(
+          "charging: the implicit charge update did not converge (phi0 = " + std::to_string(phi0) +
+          " V, phi = " + std::to_string(phi) + " V, bracket [" + std::to_string(lo) + ", " +
+          std::to_string(hi) + "] V, T = " + std::to_string(in.temperature) + " K, d = " +
+          std::to_string(in.diameter) + " m, I_abs = " + std::to_string(in.absorbed_current) +
+          " A, I_se = " + std::to_string(in.se_current) + " A, dt = " + std::to_string(dt) + " s)");
   }
   c = currents(phi, in);
   charge = C * (phi - o_.external_potential);
   res.end = c;
-  // limits
-  const double r = 0.5 * in.diameter;
-  const double F = (phi - o_.external_potential) / r;  // the particle's own surface field
-  if (F > o_.field_evaporation_field) res.field_evaporation = true;
-  if (in.liquid_fraction > 0.0) {
-    if (std::fabs(charge) > rayleigh_charge(in.diameter, in.temperature)) res.rayleigh = true;
-  } else if (0.5 * kEps0 * F * F > o_.tensile_strength) {
-    res.breakup = true;
-  }
+  check_limits(res, charge, phi, in);
   return res;
 }
 

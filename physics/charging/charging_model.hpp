@@ -78,6 +78,8 @@ class ChargingModel {
   bool quiet(double phi, const ChargingInputs& in) const;
 
  private:
+  void check_limits(ChargingStepResult& res, double charge, double phi,
+                    const ChargingInputs& in) const;
   const Material* m_;
   ChargingOptions o_;
   double t_th_cut_ = 0.0;  // K, thermionic current density < 1e-20 A/m^2 below

@@ -17,8 +17,8 @@ namespace mps {
 struct ChargingUnitParams {
   ChargingOptions model;
   bool stop_on_limit = false;
-  double test_absorbed_current = 0.0;  // A on every flying particle (validation without a beam)
-  double test_se_current = 0.0;        // A
+  double test_absorbed_current = 0.0;      // A on every flying particle (validation without a beam)
+  double test_se_current = 0.0;            // A
   double test_on = 0.0, test_off = 1e300;  // s, window of the test currents
 };
 
