@@ -2,9 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <map>
 
+#include "physics/beam/figures_of_merit.hpp"
 #include "physics/beam/response_table.hpp"
+#include "physics/materials/material.hpp"
+#include "physics/thermal/thermal_unit.hpp"
 #include "solver/base/constants.hpp"
 #include "solver/base/errors.hpp"
 
@@ -28,7 +32,9 @@ constexpr double kFwhmToSigma = 0.42466090014400953;  // 1 / (2 sqrt(2 ln 2))
 
 }  // namespace
 
-ElectronBeam::ElectronBeam(const BeamParams& p, DepthDose dd) : p_(p), dd_(std::move(dd)) {
+ElectronBeam::ElectronBeam(const BeamParams& p, DepthDose dd, FigureOptions figures,
+                           std::unique_ptr<DirectCoupling> direct)
+    : p_(p), dd_(std::move(dd)), figures_(std::move(figures)), direct_(std::move(direct)) {
   s_ = normalized(p_.axis, "axis");
   Vec3 l = normalized(p_.length_dir, "length_dir");
   // length direction made orthogonal to the axis
@@ -62,14 +68,29 @@ std::optional<std::array<Vec3, 2>> ElectronBeam::gather_box() const {
   const double hu = p_.gaussian ? 3 * kFwhmToSigma * p_.length_cs : 0.5 * p_.length_cs;
   const double hw =
       (p_.gaussian ? 3 * kFwhmToSigma * p_.width_cs : 0.5 * p_.width_cs) + p_.wobble_amplitude;
+  // a margin of 10 % around the prism, so that particles just leaving the beam are still seen
+  // (their state at the exit is what the figures of merit record)
   std::array<Vec3, 2> b{p_.center, p_.center};
   for (int a = 0; a < 3; ++a) {
     const double ext =
-        std::abs(u_[a]) * hu + std::abs(w_[a]) * hw + std::abs(s_[a]) * p_.depth_extent;
+        1.1 * (std::abs(u_[a]) * hu + std::abs(w_[a]) * hw + std::abs(s_[a]) * p_.depth_extent);
     b[0][a] -= ext;
     b[1][a] += ext;
   }
   return b;
+}
+
+std::vector<char> ElectronBeam::in_beam(const ParticleStore& g, std::vector<Vec3>& loc,
+                                        double t) const {
+  std::vector<char> inside(g.size(), 0);
+  loc.assign(g.size(), Vec3{});
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    if (g.states()[i] != ParticleState::flying) continue;
+    loc[i] = local(g[Field::px][i], g[Field::py][i], g[Field::pz][i], t);
+    inside[i] =
+        std::abs(loc[i][2]) <= p_.depth_extent && current_density(loc[i][0], loc[i][1]) > 0.0;
+  }
+  return inside;
 }
 
 void ElectronBeam::apply(Stage, ParticleStore& p, const StepContext& ctx) {
@@ -77,71 +98,225 @@ void ElectronBeam::apply(Stage, ParticleStore& p, const StepContext& ctx) {
   std::fill_n(p.ptr(Field::beam_power), n, 0.0);
   std::fill_n(p.ptr(Field::absorbed_current), n, 0.0);
   std::fill_n(p.ptr(Field::se_current), n, 0.0);
-  const double t = ctx.time;
-  if (!on(t) || !ctx.gathered) return;
+  if (!on(ctx.time) || !ctx.gathered) return;
   const ParticleStore& g = *ctx.gathered;
+  std::vector<Vec3> loc;
+  const std::vector<char> inside = in_beam(g, loc, ctx.time);
+  if (direct_) {
+    direct_phase1(p, g, inside, loc, ctx);
+    return;
+  }
   const double U = p_.voltage, rho = p_.compact_density, cs = p_.column_size;
 
-  // columns of the cross-section, particles in each ordered along the beam
+  // columns of the cross-section, particles in each ordered along the beam: one sort by
+  // (column, depth, id) instead of a map of columns (the beam region holds ~1e5 particles)
   struct Item {
+    std::int64_t column;
     double s;
     std::uint64_t id;
     std::size_t i;
   };
-  std::map<std::pair<long, long>, std::vector<Item>> columns;
-  std::vector<Vec3> loc(g.size());
+  std::vector<Item> items;
   for (std::size_t i = 0; i < g.size(); ++i) {
-    if (g.states()[i] != ParticleState::flying) continue;
-    loc[i] = local(g[Field::px][i], g[Field::py][i], g[Field::pz][i], t);
-    if (std::abs(loc[i][2]) > p_.depth_extent || current_density(loc[i][0], loc[i][1]) <= 0.0)
-      continue;
-    columns[{std::lround(std::floor(loc[i][0] / cs)), std::lround(std::floor(loc[i][1] / cs))}]
-        .push_back({loc[i][2], g.ids()[i], i});
+    if (!inside[i]) continue;
+    const std::int64_t cu = std::llround(std::floor(loc[i][0] / cs));
+    const std::int64_t cw = std::llround(std::floor(loc[i][1] / cs));
+    items.push_back({cu * 4194304 + cw, loc[i][2], g.ids()[i], i});  // |cw| < 2^21 columns
   }
-  std::vector<double> power(g.size(), 0.0), current(g.size(), 0.0);
+  std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+    if (a.column != b.column) return a.column < b.column;
+    return a.s < b.s || (a.s == b.s && a.id < b.id);
+  });
+  Deposit d;
+  d.power.assign(g.size(), 0.0);
+  d.absorbed.assign(g.size(), 0.0);
+  d.secondary.assign(g.size(), 0.0);
   const double area = cs * cs;
-  for (auto& [key, col] : columns) {
-    std::sort(col.begin(), col.end(), [](const Item& a, const Item& b) {
-      return a.s < b.s || (a.s == b.s && a.id < b.id);
-    });
+  for (std::size_t c0 = 0; c0 < items.size();) {
+    std::size_t c1 = c0;
+    while (c1 < items.size() && items[c1].column == items[c0].column) ++c1;
     double mass_before = 0.0;
-    for (const auto& it : col) {
+    for (std::size_t k = c0; k < c1; ++k) {
+      const Item& it = items[k];
       const double m = g[Field::mass][it.i];
       const double h = (mass_before + 0.5 * m) / (rho * area);
       const double j = current_density(loc[it.i][0], loc[it.i][1]);
-      power[it.i] = j * U * dd_.zeta(h) * m / rho;
+      d.power[it.i] = j * U * dd_.zeta(h) * m / rho;
       const double r = 0.5 * g[Field::diameter][it.i];
       // primaries entering minus primaries passing on (or turned back) below this particle
-      current[it.i] = j * constants::pi * r * r *
-                      (dd_.transmitted(mass_before / (rho * area)) -
-                       dd_.transmitted((mass_before + m) / (rho * area)));
+      d.absorbed[it.i] = j * constants::pi * r * r *
+                         (dd_.transmitted(mass_before / (rho * area)) -
+                          dd_.transmitted((mass_before + m) / (rho * area)));
       mass_before += m;
     }
+    c0 = c1;
   }
+  d.backscattered_fraction = dd_.eta_energy;
+  d.radiated_fraction = dd_.radiated_fraction;
+  deliver(p, g, d, inside, loc, ctx);
+}
+
+void ElectronBeam::deliver(ParticleStore& p, const ParticleStore& g, const Deposit& d,
+                           const std::vector<char>& inside, const std::vector<Vec3>& loc,
+                           const StepContext& ctx) {
+  const std::size_t n = p.size() - p.ghost_count();
   // own particles take their values from the gathered copy (same numbers on every rank)
   const auto& gid = g.ids();
   double* P = p.ptr(Field::beam_power);
   double* I = p.ptr(Field::absorbed_current);
+  double* S = p.ptr(Field::se_current);
+  const auto box = *gather_box();
+  const double *x = p.ptr(Field::px), *y = p.ptr(Field::py), *z = p.ptr(Field::pz);
   for (std::size_t i = 0; i < n; ++i) {
+    // cheap box test first: most of the rank's particles are far from the beam
+    if (x[i] < box[0][0] || x[i] > box[1][0] || y[i] < box[0][1] || y[i] > box[1][1] ||
+        z[i] < box[0][2] || z[i] > box[1][2])
+      continue;
     auto it = std::lower_bound(gid.begin(), gid.end(), p.ids()[i]);
     if (it == gid.end() || *it != p.ids()[i]) continue;
     const auto k = static_cast<std::size_t>(it - gid.begin());
-    P[i] = power[k];
-    I[i] = current[k];
+    P[i] = d.power[k];
+    I[i] = d.absorbed[k];
+    S[i] = d.secondary[k];
     energy_absorbed_.add(P[i] * ctx.dt);
   }
+  figures_.observe(g, d.power, inside, loc, ctx.dt);
   // Beam-wide energy bookkeeping, once (share 0): in = absorbed + backscattered + radiated +
   // transmitted, where transmitted is what the stream's columns did not take.
   if (ctx.share == 0) {
-    const double e_in = U * p_.current * ctx.dt;
-    const double e_bs = e_in * dd_.eta_energy, e_rad = e_in * dd_.radiated_fraction;
+    const double e_in = p_.voltage * p_.current * ctx.dt;
+    const double e_bs = e_in * d.backscattered_fraction, e_rad = e_in * d.radiated_fraction;
     energy_in_.add(e_in);
     energy_backscattered_.add(e_bs);
     energy_radiated_.add(e_rad);
     energy_transmitted_.add(e_in);
     energy_transmitted_.add(-e_bs);
     energy_transmitted_.add(-e_rad);
-    for (double x : power) energy_transmitted_.add(-x * ctx.dt);
+    for (double x : d.power) energy_transmitted_.add(-x * ctx.dt);
+  }
+}
+
+// Direct coupling, phase 1: this rank tracks its share of the histories through the spheres in
+// the beam (every `interval` steps; in between the last per-particle results are held).
+void ElectronBeam::direct_phase1(ParticleStore& p, const ParticleStore& g,
+                                 const std::vector<char>& inside, const std::vector<Vec3>& loc,
+                                 const StepContext& ctx) {
+  // every flying particle of the gathered region is a body, also those beside the footprint:
+  // electrons scattered sideways reach them (the lateral corona the dense model cannot see)
+  cloud_ids_.clear();
+  std::vector<transport::SphereSpec> spheres;
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    if (g.states()[i] != ParticleState::flying) continue;
+    cloud_ids_.push_back(g.ids()[i]);
+    spheres.push_back(
+        {{g[Field::px][i], g[Field::py][i], g[Field::pz][i]}, 0.5 * g[Field::diameter][i]});
+  }
+  const std::uint64_t every = direct_->options().interval;
+  if (spheres.empty() || ctx.step % every != 0) {
+    direct_pending_ = false;
+    finish_direct(p, g, inside, loc, ctx);
+    return;
+  }
+  const transport::SphereCloud cloud(std::move(spheres));
+  double wob = 0.0;
+  if (p_.wobble_amplitude > 0)
+    wob = p_.wobble_amplitude * std::sin(2 * constants::pi * p_.wobble_frequency * ctx.time);
+  auto tv = [](const Vec3& a) { return transport::Vec3{a[0], a[1], a[2]}; };
+  const Vec3 o{p_.center[0] - p_.depth_extent * s_[0], p_.center[1] - p_.depth_extent * s_[1],
+               p_.center[2] - p_.depth_extent * s_[2]};
+  const FocalSpotSource src(p_.voltage, tv(o), tv(u_), tv(w_), tv(s_), p_.length_cs, p_.width_cs,
+                            p_.gaussian, wob);
+  direct_->track(cloud, src, ctx.step / every, ctx.seed, ctx.share, ctx.shares);
+  direct_pending_ = true;
+}
+
+std::vector<ExactSum*> ElectronBeam::shared_sums() {
+  if (!direct_ || !direct_pending_) return {};
+  return direct_->sums();
+}
+
+void ElectronBeam::finish(Stage, ParticleStore& p, const StepContext& ctx) {
+  if (!direct_ || !direct_pending_ || !ctx.gathered) return;
+  direct_pending_ = false;
+  const DirectResult r = direct_->result();
+  held_.clear();
+  const double I = p_.current, U = p_.voltage;
+  for (std::size_t b = 0; b < cloud_ids_.size(); ++b)
+    held_[cloud_ids_[b]] = {U * I * r.deposited_fraction[b], I * r.absorbed_number[b],
+                            I * r.secondary_number[b]};
+  held_backscattered_ = r.backscattered_fraction;
+  held_radiated_ = r.radiated_fraction;
+  std::vector<Vec3> loc;
+  const std::vector<char> inside = in_beam(*ctx.gathered, loc, ctx.time);
+  finish_direct(p, *ctx.gathered, inside, loc, ctx);
+}
+
+void ElectronBeam::finish_direct(ParticleStore& p, const ParticleStore& g,
+                                 const std::vector<char>& inside, const std::vector<Vec3>& loc,
+                                 const StepContext& ctx) {
+  Deposit d;
+  d.power.assign(g.size(), 0.0);
+  d.absorbed.assign(g.size(), 0.0);
+  d.secondary.assign(g.size(), 0.0);
+  std::vector<char> receives(inside);
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    auto it = held_.find(g.ids()[i]);
+    if (it == held_.end()) continue;  // entered the beam since the last coupling
+    d.power[i] = it->second[0];
+    d.absorbed[i] = it->second[1];
+    d.secondary[i] = it->second[2];
+    receives[i] = receives[i] || d.power[i] > 0;
+  }
+  d.backscattered_fraction = held_backscattered_;
+  d.radiated_fraction = held_radiated_;
+  deliver(p, g, d, receives, loc, ctx);
+}
+
+void ElectronBeam::summarize(const std::map<std::string, double>& global,
+                             std::map<std::string, double>& out) const {
+  figures_.summarize(out);
+  auto value = [&](const char* k) {
+    auto it = global.find(std::string("beam.") + k);
+    return it == global.end() ? 0.0 : it->second;
+  };
+  const double in = value("energy_in_J");
+  if (in > 0) {
+    out["absorbed_power_fraction"] = value("energy_absorbed_J") / in;
+    out["backscattered_power_fraction"] = value("energy_backscattered_J") / in;
+    out["xray_conversion_efficiency"] = value("energy_radiated_J") / in;
+    out["transmitted_power_fraction"] = value("energy_transmitted_J") / in;
+  }
+  out["beam_power_W"] = p_.voltage * p_.current;
+  // gain over a rotating anode with the same focal spot (Mueller-Oosterkamp, paper's reference)
+  if (auto it = out.find("permitted_power_W"); it != out.end() && p_.reference_power > 0)
+    out["gain_vs_rotating_anode"] = it->second / p_.reference_power;
+  out["rotating_anode_power_W"] = p_.reference_power;
+}
+
+std::vector<std::pair<std::string, std::vector<double>>> ElectronBeam::save_state() const {
+  auto s = figures_.save_state();
+  std::vector<double> held;
+  for (const auto& [id, v] : held_) {
+    held.push_back(static_cast<double>(id));
+    held.insert(held.end(), v.begin(), v.end());
+  }
+  s.push_back({"direct_held", held});
+  s.push_back({"direct_held_fractions", {held_backscattered_, held_radiated_}});
+  return s;
+}
+
+void ElectronBeam::load_state(const std::vector<std::pair<std::string, std::vector<double>>>& s) {
+  figures_.load_state(s);
+  for (const auto& [k, v] : s) {
+    if (k == "direct_held") {
+      held_.clear();
+      for (std::size_t i = 0; i + 3 < v.size(); i += 4)
+        held_[static_cast<std::uint64_t>(v[i])] = {v[i + 1], v[i + 2], v[i + 3]};
+    }
+    if (k == "direct_held_fractions" && v.size() == 2) {
+      held_backscattered_ = v[0];
+      held_radiated_ = v[1];
+    }
   }
 }
 
@@ -206,8 +381,30 @@ void register_beam_unit(UnitRegistry& registry,
                "Reach of the beam prism from the centre along the axis")
         .def("2 mm")
         .positive();
-    s.choice("coupling", {"dense"}, "Coupling mode (dense: depth-dose tables)").def("dense");
-    s.string("response_table", "HDF5 response table from `mpstream transport table`").require();
+    s.choice("coupling", {"dense", "direct"},
+             "dense: depth-dose tables scaled by the local stream density; direct: transport "
+             "Monte Carlo through the particles in the beam")
+        .def("dense");
+    s.integer("histories", "Direct coupling: electron histories per coupling (all ranks)")
+        .def("2000")
+        .at_least(1);
+    s.integer("coupling_interval", "Direct coupling: steps between couplings").def("1").at_least(1);
+    s.quantity("absorption_energy", dim::energy, "Direct coupling: electron absorption energy")
+        .def("1 keV")
+        .at_least(50 * 1.602176634e-19);
+    s.choice("permitted_limit", {"solid", "molten"},
+             "Permitted power: particles stay solid (limit h(Tm)), or may melt completely "
+             "(limit h(Tm) + latent heat; re-solidification before capture is reported)")
+        .def("solid");
+    s.quantity("reference_power", dim::power,
+               "Rotating-anode reference for the gain (paper: 25 kW for 0.3 nominal at 8 deg)")
+        .def("25 kW")
+        .positive();
+    s.integer("map_bins", "Bins per axis of the projected focal-spot map").def("256").at_least(16);
+    s.string("response_table",
+             "HDF5 response table from `mpstream transport table` (path relative to the case "
+             "file), or the name of a shipped table (cases/data/NAME_response.h5)")
+        .def("tungsten");
   };
   u.make = [load_table](const UnitContext& c) -> std::unique_ptr<ProcessUnit> {
     const Config& s = c.section;
@@ -229,9 +426,49 @@ void register_beam_unit(UnitRegistry& registry,
     p.wobble_frequency = s.number("wobble_frequency");
     p.column_size = s.number("column_size");
     p.depth_extent = s.number("depth_extent");
-    ResponseTable t = load_table(s.string("response_table"));
+    std::filesystem::path table = s.string("response_table");
+    if (!table.has_extension())  // the name of a table shipped with mpstream (cases/data/)
+      table = std::filesystem::path(MPS_DATA_DIR) / (table.string() + "_response.h5");
+    else if (table.is_relative() && !c.case_file.empty())
+      table = std::filesystem::path(c.case_file).parent_path() / table;
+    ResponseTable t = load_table(table.string());
     p.compact_density = t.density;
-    return std::make_unique<ElectronBeam>(p, depth_dose_from_table(t, p.voltage));
+    // the particles' material (the thermal unit's, else tungsten) sets the permitted-power limit
+    const Material material = c.root.has_section("thermal")
+                                  ? material_from_section(c.root.section("thermal"))
+                                  : Material::builtin("tungsten");
+    FigureOptions f;
+    f.beam_power = p.voltage * p.current;
+    f.target_angle = p.target_angle;
+    f.limit_enthalpy = s.string("permitted_limit") == "molten" ? material.enthalpy_liquidus()
+                                                               : material.enthalpy_solidus();
+    f.enthalpy_of_t = [material](double T) { return material.enthalpy(T); };
+    const double half_l = p.gaussian ? 3 * 0.42466090014400953 * p.length_cs : 0.5 * p.length_cs;
+    const double half_w = p.gaussian ? 3 * 0.42466090014400953 * p.width_cs : 0.5 * p.width_cs;
+    f.map_half_length =
+        1.5 * (half_l * std::sin(p.target_angle) + p.depth_extent * std::cos(p.target_angle));
+    f.map_half_width = 1.5 * (half_w + p.wobble_amplitude);
+    f.map_bins = static_cast<int>(s.integer("map_bins"));
+    p.reference_power =
+        fom::rotating_anode_reference_power(p.length_cs, p.width_cs, s.number("reference_power"));
+    std::unique_ptr<DirectCoupling> direct;
+    if (s.string("coupling") == "direct") {
+      DirectCouplingOptions o;
+      o.histories = static_cast<std::uint64_t>(s.integer("histories"));
+      o.interval = static_cast<std::uint64_t>(s.integer("coupling_interval"));
+      o.transport.absorption_energy_eV =
+          s.number("absorption_energy") / constants::elementary_charge;
+      o.transport.tally_axis = {p.axis[0], p.axis[1], p.axis[2]};
+      const double n =
+          std::sqrt(p.axis[0] * p.axis[0] + p.axis[1] * p.axis[1] + p.axis[2] * p.axis[2]);
+      o.transport.tally_axis = o.transport.tally_axis * (1.0 / n);
+      transport::Material tm = transport::tungsten();
+      if (material.name() != "tungsten")
+        throw InputError("beam.coupling: direct coupling has transport data for tungsten only");
+      direct = std::make_unique<DirectCoupling>(tm, o);
+    }
+    return std::make_unique<ElectronBeam>(p, depth_dose_from_table(t, p.voltage), f,
+                                          std::move(direct));
   };
   registry.add(std::move(u));
 }

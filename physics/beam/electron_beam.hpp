@@ -19,9 +19,13 @@
 // coupling too (zero until the per-sphere SE yields are coupled, issue 7).
 #pragma once
 
+#include <array>
 #include <functional>
+#include <map>
 #include <memory>
 
+#include "physics/beam/beam_figures.hpp"
+#include "physics/beam/direct_coupling.hpp"
 #include "solver/base/process.hpp"
 
 namespace mps {
@@ -47,16 +51,26 @@ struct BeamParams {
   double column_size = 20e-6;                             // cross-section cell for depths (m)
   double depth_extent = 1e-3;  // how far along the axis from the center the prism reaches (m)
   double compact_density = 19250.0;
+  double reference_power = 0.0;  // rotating anode with this focal spot (W), for the gain
 };
 
 class ElectronBeam : public ProcessUnit {
  public:
-  ElectronBeam(const BeamParams& p, DepthDose dd);
+  // dense coupling (direct == nullptr) or direct coupling through the transport Monte Carlo
+  ElectronBeam(const BeamParams& p, DepthDose dd, FigureOptions figures = {},
+               std::unique_ptr<DirectCoupling> direct = nullptr);
   std::string name() const override { return "beam"; }
   unsigned stages() const override { return static_cast<unsigned>(Stage::state); }
   void apply(Stage stage, ParticleStore& particles, const StepContext& ctx) override;
   std::vector<TallyRef> tallies() override;
   std::optional<std::array<Vec3, 2>> gather_box() const override;
+  std::vector<ExactSum*> shared_sums() override;
+  void finish(Stage stage, ParticleStore& particles, const StepContext& ctx) override;
+  void summarize(const std::map<std::string, double>& global,
+                 std::map<std::string, double>& out) const override;
+  std::vector<std::pair<std::string, std::vector<double>>> save_state() const override;
+  void load_state(const std::vector<std::pair<std::string, std::vector<double>>>& s) override;
+  const BeamFigures& figures() const { return figures_; }
 
   // Beam coordinates of a point: (u along length, w along width, s along the axis).
   Vec3 local(double x, double y, double z, double time) const;
@@ -65,9 +79,29 @@ class ElectronBeam : public ProcessUnit {
   const BeamParams& params() const { return p_; }
 
  private:
+  // what the coupling gives the particles of the beam region (per gathered particle)
+  struct Deposit {
+    std::vector<double> power, absorbed, secondary;            // W, A, A
+    double backscattered_fraction = 0, radiated_fraction = 0;  // of the beam energy
+  };
+  std::vector<char> in_beam(const ParticleStore& g, std::vector<Vec3>& loc, double t) const;
+  void deliver(ParticleStore& p, const ParticleStore& g, const Deposit& d,
+               const std::vector<char>& inside, const std::vector<Vec3>& loc,
+               const StepContext& ctx);
+  void direct_phase1(ParticleStore& p, const ParticleStore& g, const std::vector<char>& inside,
+                     const std::vector<Vec3>& loc, const StepContext& ctx);
+  void finish_direct(ParticleStore& p, const ParticleStore& g, const std::vector<char>& inside,
+                     const std::vector<Vec3>& loc, const StepContext& ctx);
+
   BeamParams p_;
   DepthDose dd_;
   Vec3 u_{}, w_{}, s_{};
+  BeamFigures figures_;
+  std::unique_ptr<DirectCoupling> direct_;
+  bool direct_pending_ = false;
+  std::vector<std::uint64_t> cloud_ids_;
+  std::map<std::uint64_t, std::array<double, 3>> held_;  // id -> power, absorbed, secondary
+  double held_backscattered_ = 0, held_radiated_ = 0;
   ExactSum energy_in_, energy_absorbed_, energy_backscattered_, energy_radiated_,
       energy_transmitted_;
 };

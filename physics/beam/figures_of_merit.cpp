@@ -103,6 +103,32 @@ double rotating_anode_enlargement_for_gain(double gain) {
   return std::pow(gain, 2.0 / 3.0);
 }
 
+NominalSpot iec_nominal_focal_spot(double nominal) {
+  // IEC 60336 (Table: maximum permissible focal-spot dimensions for nominal values), width and
+  // length upper limits in mm
+  struct Row {
+    double f, w, l;
+  };
+  static const Row rows[] = {
+      {0.1, 0.15, 0.15}, {0.15, 0.23, 0.23}, {0.2, 0.30, 0.30}, {0.25, 0.38, 0.38},
+      {0.3, 0.45, 0.65}, {0.4, 0.60, 0.85},  {0.5, 0.75, 1.10}, {0.6, 0.90, 1.30},
+      {0.7, 1.10, 1.50}, {0.8, 1.20, 1.60},  {0.9, 1.30, 1.80}, {1.0, 1.40, 2.00},
+      {1.1, 1.50, 2.20}, {1.2, 1.70, 2.40},  {1.3, 1.80, 2.60}, {1.4, 1.90, 2.80},
+      {1.5, 2.00, 3.00}, {1.6, 2.10, 3.10},  {1.7, 2.20, 3.20}, {1.8, 2.30, 3.30},
+      {1.9, 2.40, 3.50}, {2.0, 2.60, 3.70}};
+  for (const Row& r : rows)
+    if (std::abs(r.f - nominal) < 1e-9) return {r.w * 1e-3, r.l * 1e-3};
+  throw InputError("focal spot: " + std::to_string(nominal) +
+                   " is not a nominal focal-spot value of IEC 60336 (0.1 ... 2.0)");
+}
+
+double rotating_anode_reference_power(double length_cs, double width_cs, double p_ref,
+                                      double ref_nominal, double ref_target_angle) {
+  const NominalSpot ref = iec_nominal_focal_spot(ref_nominal);
+  const double ref_length_cs = ref.length_m / std::sin(ref_target_angle);
+  return rotating_anode_power(p_ref, length_cs / ref_length_cs, width_cs / ref.width_m, 1.0);
+}
+
 double paper_gain_fit(double v, double u_kv) {
   return 1.970e-5 * v * std::pow(u_kv, 1.4649);
 }

@@ -43,6 +43,22 @@ double rotating_anode_power(double p_ref, double length_ratio, double width_rati
                             double speed_ratio);
 double rotating_anode_enlargement_for_gain(double gain);
 
+// Largest focal-spot width and (projected) length permitted for a nominal focal-spot value by
+// IEC 60336 (table of nominal values 0.1 ... 2.0). For 1.1 it gives 1.5 mm x 2.2 mm, which is the
+// paper's "maximum physical width of 1.5 mm and real length of 15.8 mm at 8 degrees"
+// (15.8 mm sin 8 deg = 2.2 mm). Throws InputError for a value not in the table.
+struct NominalSpot {
+  double width_m, length_m;
+};
+NominalSpot iec_nominal_focal_spot(double nominal);
+
+// Rotating-anode power for a focal spot of physical length L_CS and width W_CS, scaled from a
+// reference tube of power p_ref at a nominal spot at target angle alpha_ref (Mueller-Oosterkamp
+// at the same track speed): the paper's 25 kW for 0.3 nominal at 8 degrees.
+double rotating_anode_reference_power(double length_cs, double width_cs, double p_ref = 25e3,
+                                      double ref_nominal = 0.3,
+                                      double ref_target_angle = 0.13962634015954636);
+
 // The paper's fit of the gain for a 0.3 / 8 degree focal spot (Fig. 6b): G = 1.970e-5 v U^1.4649
 // (v in m/s, U in kV), within 5 % of its point-wise simulation. For comparison only.
 double paper_gain_fit(double v_m_per_s, double u_kv);

@@ -47,9 +47,9 @@ void ThermalUnit::apply(Stage, ParticleStore& p, const StepContext& ctx) {
     radiated_.add(r.radiated);
     thermionic_.add(r.thermionic);
     evaporated_energy_.add(r.evaporated_energy);
-    // the mass the particle lost, exactly as stored (m_old - m_new is exact in floating point by
-    // Sterbenz's lemma), so the solver's mass balance closes exactly
-    evaporated_mass_.add(m_before - s.mass);
+    // the mass actually removed from the particle (exact by Sterbenz's lemma, the masses being
+    // within a factor 2), so that the solver's mass balance closes to the last bit
+    evaporated_mass_.add(s.mass == m_before ? 0.0 : m_before - s.mass);
     substeps_.add(static_cast<double>(r.substeps));
   }
 }

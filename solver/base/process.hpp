@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,15 +26,19 @@ namespace mps {
 
 // Stages of one time step, in order (velocity Verlet: kick-drift, forces, kick).
 enum class Stage : unsigned {
-  source = 1u << 0,         // injector, rotor feed: create particles
-  pre_force = 1u << 1,      // first half kick and drift (flight)
-  force = 1u << 2,          // contact, electrostatics: add to fx, fy, fz at the new positions
-  post_force = 1u << 3,     // second half kick (flight)
-  state = 1u << 4,          // beam, thermal, charging: per-particle state
-  boundary = 1u << 5,       // capture, domain: mark captured / escaped particles
+  source = 1u << 0,      // injector, rotor feed: create particles
+  pre_force = 1u << 1,   // first half kick and drift (flight)
+  force = 1u << 2,       // contact, electrostatics: add to fx, fy, fz at the new positions
+  post_force = 1u << 3,  // second half kick (flight)
+  state = 1u << 4,       // beam, thermal, charging: per-particle state
+  boundary = 1u << 5,    // capture, domain: mark captured / escaped particles
 };
-inline unsigned operator|(Stage a, Stage b) { return static_cast<unsigned>(a) | static_cast<unsigned>(b); }
-inline bool has_stage(unsigned mask, Stage s) { return (mask & static_cast<unsigned>(s)) != 0; }
+inline unsigned operator|(Stage a, Stage b) {
+  return static_cast<unsigned>(a) | static_cast<unsigned>(b);
+}
+inline bool has_stage(unsigned mask, Stage s) {
+  return (mask & static_cast<unsigned>(s)) != 0;
+}
 
 struct StepContext {
   double time = 0.0;  // at the start of the step
@@ -77,6 +82,16 @@ class ProcessUnit {
   // Axis-aligned box whose particles (from all ranks) the unit needs in StepContext::gathered at
   // its stages; empty: none. Keep it small (the beam region).
   virtual std::optional<std::array<Vec3, 2>> gather_box() const { return std::nullopt; }
+  // Figures of merit for summary.json (keys are the final names, values in SI), computed from the
+  // global tallies of every unit ("unit.tally" -> value, summed over ranks) and from state that
+  // is the same on every rank. Called on every rank; rank 0's values are written.
+  virtual void summarize(const std::map<std::string, double>& /*global*/,
+                         std::map<std::string, double>& /*out*/) const {}
+  // Two-phase units whose work is shared over ranks (transport histories of the direct beam
+  // coupling): after apply() the solver sums these partial sums over all ranks, exactly and in
+  // place, and then calls finish() at the same stage with the same context. Empty: one phase.
+  virtual std::vector<ExactSum*> shared_sums() { return {}; }
+  virtual void finish(Stage, ParticleStore&, const StepContext&) {}
   // Unit state beyond particle fields and tallies, for checkpoints (e.g. injection counters).
   // It must be the same on every rank (the solver saves rank 0's copy).
   virtual std::vector<std::pair<std::string, std::vector<double>>> save_state() const { return {}; }
@@ -88,6 +103,7 @@ class ProcessUnit {
 struct UnitContext {
   const Config& section;
   const Config& root;
+  std::string case_file = {};  // data files named in the case are relative to its folder
 };
 
 struct UnitInfo {

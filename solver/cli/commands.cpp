@@ -13,6 +13,7 @@ void register_all_commands(CLI::App& root, CommandList& out) {
   register_schema_command(root, out);
   register_transport_command(root, out);
   register_material_command(root, out);
+  register_gain_command(root, out);
 }
 
 }  // namespace mps::cli

@@ -2,11 +2,11 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
 #include <csignal>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <iostream>
 
@@ -19,10 +19,12 @@ namespace mps {
 namespace {
 
 volatile std::sig_atomic_t g_signal = 0;
-extern "C" void on_checkpoint_signal(int sig) { g_signal = sig; }
+extern "C" void on_checkpoint_signal(int sig) {
+  g_signal = sig;
+}
 
-constexpr Stage kStages[] = {Stage::source, Stage::pre_force, Stage::force,
-                             Stage::post_force, Stage::state, Stage::boundary};
+constexpr Stage kStages[] = {Stage::source,     Stage::pre_force, Stage::force,
+                             Stage::post_force, Stage::state,     Stage::boundary};
 
 ExactSum allreduce(MPI_Comm comm, const ExactSum& local) {
   ExactSum s = local, out;
@@ -31,7 +33,26 @@ ExactSum allreduce(MPI_Comm comm, const ExactSum& local) {
   return out;
 }
 
-int axis_index(const std::string& a) { return a == "x" ? 0 : a == "y" ? 1 : 2; }
+// Many sums in one collective: limbs packed side by side.
+void allreduce_in_place(MPI_Comm comm, const std::vector<ExactSum*>& sums) {
+  constexpr int L = ExactSum::kLimbs;
+  std::vector<std::int64_t> send(sums.size() * L), recv(sums.size() * L);
+  for (std::size_t i = 0; i < sums.size(); ++i) {
+    sums[i]->normalize();
+    std::copy_n(sums[i]->limbs(), L, send.data() + i * L);
+  }
+  MPI_Allreduce(send.data(), recv.data(), static_cast<int>(send.size()), MPI_INT64_T, MPI_SUM,
+                comm);
+  for (std::size_t i = 0; i < sums.size(); ++i) {
+    ExactSum out;
+    std::copy_n(recv.data() + i * L, L, out.limbs());
+    *sums[i] = out;
+  }
+}
+
+int axis_index(const std::string& a) {
+  return a == "x" ? 0 : a == "y" ? 1 : 2;
+}
 
 }  // namespace
 
@@ -43,7 +64,9 @@ void install_checkpoint_signal_handlers() {
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGUSR1, &sa, nullptr);
 }
-bool checkpoint_signal_received() { return g_signal != 0; }
+bool checkpoint_signal_received() {
+  return g_signal != 0;
+}
 
 Simulation::Simulation(MPI_Comm comm, const Case& c, const RunOptions& options)
     : comm_(comm), case_(c), opt_(options) {
@@ -66,7 +89,7 @@ Simulation::Simulation(MPI_Comm comm, const Case& c, const RunOptions& options)
   const auto& reg = builtin_units();
   for (const auto& name : case_.active_units) {
     const UnitInfo* info = reg.find(name);
-    units_.push_back(info->make(UnitContext{case_.root.section(name), case_.root}));
+    units_.push_back(info->make(UnitContext{case_.root.section(name), case_.root, case_.file}));
     dt_ = std::min(dt_, units_.back()->max_dt());
     ghost_cutoff_ = std::max(ghost_cutoff_, units_.back()->ghost_cutoff());
     ownership_each_step_ = ownership_each_step_ || units_.back()->needs_ownership();
@@ -112,8 +135,13 @@ void Simulation::apply_stage(Stage s, StepContext& ctx) {
       ctx.gathered = &gathered;
     }
     units_[k]->apply(s, particles_, ctx);
+    if (auto sums = units_[k]->shared_sums(); !sums.empty()) {
+      allreduce_in_place(comm_, sums);
+      units_[k]->finish(s, particles_, ctx);
+    }
     ctx.gathered = nullptr;
-    unit_seconds_[k] += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    unit_seconds_[k] +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
 }
 
@@ -129,6 +157,12 @@ void Simulation::remove_finished() {
       any = true;
       removed_count_[static_cast<int>(s)].add(1.0);
       removed_mass_[static_cast<int>(s)].add(m[i]);
+      removed_peak_temperature_ =
+          std::max(removed_peak_temperature_, particles_[Field::peak_temperature][i]);
+      if (particles_[Field::time_molten][i] > 0) {
+        removed_molten_.add(1.0);
+        if (particles_[Field::liquid_fraction][i] == 0) removed_resolidified_.add(1.0);
+      }
     }
   }
   if (any) particles_.compact(keep);
@@ -175,11 +209,14 @@ std::map<std::string, ExactSum> Simulation::global_tallies() {
     for (const auto& t : u->tallies()) out[u->name() + "." + t.name] = allreduce(comm_, *t.sum);
   for (int s = 0; s < kParticleStateCount; ++s) {
     const auto st = std::string(to_string(static_cast<ParticleState>(s)));
-    if (s == static_cast<int>(ParticleState::captured) || s == static_cast<int>(ParticleState::escaped)) {
+    if (s == static_cast<int>(ParticleState::captured) ||
+        s == static_cast<int>(ParticleState::escaped)) {
       out["solver.removed_count_" + st] = allreduce(comm_, removed_count_[s]);
       out["solver.removed_mass_kg_" + st] = allreduce(comm_, removed_mass_[s]);
     }
   }
+  out["solver.removed_molten_count"] = allreduce(comm_, removed_molten_);
+  out["solver.removed_resolidified_count"] = allreduce(comm_, removed_resolidified_);
   return out;
 }
 
@@ -189,7 +226,8 @@ nlohmann::json Simulation::summary() {
   // live particles by state, and their mass (exact sums)
   long long by_state[kParticleStateCount] = {}, g_by_state[kParticleStateCount] = {};
   ExactSum live_mass;
-  double tmax = -1e300, tmin = 1e300;
+  double tmax = -1e300, tmin = 1e300, peak = removed_peak_temperature_;
+  ExactSum live_molten, live_charge;
   const double* T = particles_.ptr(Field::temperature);
   const double* m = particles_.ptr(Field::mass);
   for (std::size_t i = 0; i < particles_.size(); ++i) {
@@ -197,7 +235,12 @@ nlohmann::json Simulation::summary() {
     live_mass.add(m[i]);
     tmax = std::max(tmax, T[i]);
     tmin = std::min(tmin, T[i]);
+    peak = std::max(peak, particles_[Field::peak_temperature][i]);
+    if (particles_[Field::time_molten][i] > 0) live_molten.add(1.0);
+    live_charge.add(particles_[Field::charge][i]);
   }
+  double gpeak = 0;
+  MPI_Allreduce(&peak, &gpeak, 1, MPI_DOUBLE, MPI_MAX, comm_);
   MPI_Allreduce(by_state, g_by_state, kParticleStateCount, MPI_LONG_LONG, MPI_SUM, comm_);
   double gtmax = 0, gtmin = 0;
   MPI_Allreduce(&tmax, &gtmax, 1, MPI_DOUBLE, MPI_MAX, comm_);
@@ -205,7 +248,8 @@ nlohmann::json Simulation::summary() {
   ExactSum g_live_mass = allreduce(comm_, live_mass);
   double ps = 0;
   MPI_Allreduce(&particle_steps_, &ps, 1, MPI_DOUBLE, MPI_SUM, comm_);
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start_).count();
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start_).count();
 
   auto value = [&](const std::string& k) { return tallies.count(k) ? tallies[k].value() : 0.0; };
   j["title"] = case_.root.section("simulation").string("title");
@@ -215,7 +259,13 @@ nlohmann::json Simulation::summary() {
   j["steps"] = step_;
   j["dt_s"] = dt_;
   j["ranks"] = size_;
-  j["particles_injected"] = static_cast<long long>(value("injector.injected_count"));
+  // sources (injector, rotor feed) name their tallies "injected_count" and "injected_mass_kg"
+  ExactSum injected_count, injected_mass;
+  for (const auto& [k, v] : tallies) {
+    if (k.ends_with(".injected_count")) injected_count.add(v);
+    if (k.ends_with(".injected_mass_kg")) injected_mass.add(v);
+  }
+  j["particles_injected"] = static_cast<long long>(injected_count.value());
   j["particles_flying"] = g_by_state[static_cast<int>(ParticleState::flying)];
   j["particles_in_rotor"] = g_by_state[static_cast<int>(ParticleState::in_rotor)];
   j["particles_feeding"] = g_by_state[static_cast<int>(ParticleState::feeding)];
@@ -236,19 +286,40 @@ nlohmann::json Simulation::summary() {
   }
   ExactSum residual = rhs;
   {
-    ExactSum inj = tallies.count("injector.injected_mass_kg") ? tallies["injector.injected_mass_kg"] : ExactSum{};
-    for (int k = 0; k < ExactSum::kLimbs; ++k) residual.limbs()[k] -= inj.limbs()[k];
+    for (int k = 0; k < ExactSum::kLimbs; ++k) residual.limbs()[k] -= injected_mass.limbs()[k];
   }
   const double particle_count_residual =
-      value("injector.injected_count") -
-      static_cast<double>(g_by_state[0] + g_by_state[1] + g_by_state[2]) -
+      injected_count.value() - static_cast<double>(g_by_state[0] + g_by_state[1] + g_by_state[2]) -
       value("solver.removed_count_captured") - value("solver.removed_count_escaped");
-  j["mass_injected_kg"] = value("injector.injected_mass_kg");
+  j["mass_injected_kg"] = injected_mass.value();
+  j["mass_flow_kg_per_s"] = time_ > 0 ? injected_mass.value() / time_ : 0.0;
   j["mass_live_kg"] = g_live_mass.value();
   j["mass_captured_kg"] = value("solver.removed_mass_kg_captured");
   j["mass_escaped_kg"] = value("solver.removed_mass_kg_escaped");
   j["mass_balance_residual_kg"] = residual.value();
   j["mass_balance_exact"] = residual.value() == 0.0 && particle_count_residual == 0.0;
+  // Thermal history of the population: peak temperature over all particles (live and removed),
+  // fraction of the injected particles that melted, fraction of the removed molten particles that
+  // were solid again when removed (re-solidified in flight before capture).
+  const ExactSum g_live_molten = allreduce(comm_, live_molten);
+  const double injected = injected_count.value();
+  const double removed_molten = value("solver.removed_molten_count");
+  j["max_temperature_K"] = gpeak;
+  j["molten_fraction"] = injected > 0 ? (g_live_molten.value() + removed_molten) / injected : 0.0;
+  j["resolidified_fraction"] =
+      removed_molten > 0 ? value("solver.removed_resolidified_count") / removed_molten : 0.0;
+  j["mean_live_charge_C"] =
+      (g_by_state[0] + g_by_state[1] + g_by_state[2]) > 0
+          ? allreduce(comm_, live_charge).value() /
+                static_cast<double>(g_by_state[0] + g_by_state[1] + g_by_state[2])
+          : 0.0;
+  // figures of merit of the units (beam: permitted power, focal spot, ...)
+  {
+    std::map<std::string, double> global, figures;
+    for (const auto& [k, v] : tallies) global[k] = v.value();
+    for (const auto& u : units_) u->summarize(global, figures);
+    for (const auto& [k, v] : figures) j[k] = v;
+  }
   j["max_temperature_K"] = g_by_state[2] + g_by_state[1] + g_by_state[0] > 0 ? gtmax : 0.0;
   j["min_temperature_K"] = g_by_state[2] + g_by_state[1] + g_by_state[0] > 0 ? gtmin : 0.0;
   j["wall_time_s"] = wall;
@@ -258,7 +329,8 @@ nlohmann::json Simulation::summary() {
   for (const auto& [k, v] : tallies) tj[k] = v.value();
   j["tallies"] = tj;
   std::vector<double> secs(unit_seconds_.size());
-  MPI_Allreduce(unit_seconds_.data(), secs.data(), static_cast<int>(secs.size()), MPI_DOUBLE, MPI_MAX, comm_);
+  MPI_Allreduce(unit_seconds_.data(), secs.data(), static_cast<int>(secs.size()), MPI_DOUBLE,
+                MPI_MAX, comm_);
   nlohmann::json uj;
   for (std::size_t k = 0; k < units_.size(); ++k) uj[units_[k]->name()] = secs[k];
   j["unit_wall_seconds_max_over_ranks"] = uj;
@@ -272,23 +344,30 @@ std::string Simulation::write_checkpoint_now() {
   meta.step = step_;
   meta.seed = seed_;
   for (auto& u : units_) {
-    for (const auto& t : u->tallies()) meta.tallies[u->name() + "." + t.name] = allreduce(comm_, *t.sum);
+    for (const auto& t : u->tallies())
+      meta.tallies[u->name() + "." + t.name] = allreduce(comm_, *t.sum);
     for (auto& [k, v] : u->save_state()) meta.unit_state[u->name()][k] = v;
   }
   for (int s = 0; s < kParticleStateCount; ++s) {
     meta.tallies[fmt::format("solver.removed_count.{}", s)] = allreduce(comm_, removed_count_[s]);
     meta.tallies[fmt::format("solver.removed_mass.{}", s)] = allreduce(comm_, removed_mass_[s]);
   }
+  meta.tallies["solver.removed_molten"] = allreduce(comm_, removed_molten_);
+  meta.tallies["solver.removed_resolidified"] = allreduce(comm_, removed_resolidified_);
   double ps = 0.0;
   MPI_Allreduce(&particle_steps_, &ps, 1, MPI_DOUBLE, MPI_SUM, comm_);
   meta.unit_state["solver"]["particle_steps"] = {ps};
+  double peak = 0.0;
+  MPI_Allreduce(&removed_peak_temperature_, &peak, 1, MPI_DOUBLE, MPI_MAX, comm_);
+  meta.unit_state["solver"]["removed_peak_temperature"] = {peak};
   const std::string path = fmt::format("{}/checkpoint_{:06d}.h5", out_dir_, step_);
   write_checkpoint(comm_, path, particles_, meta);
   checkpoints_.push_back(path);
   while (static_cast<std::int64_t>(checkpoints_.size()) > keep_ckpt_) {
     if (rank_ == 0) {
       std::filesystem::remove(checkpoints_.front());
-      std::filesystem::remove(std::filesystem::path(checkpoints_.front()).replace_extension(".xdmf"));
+      std::filesystem::remove(
+          std::filesystem::path(checkpoints_.front()).replace_extension(".xdmf"));
     }
     checkpoints_.erase(checkpoints_.begin());
   }
@@ -303,7 +382,8 @@ void Simulation::restart_from(const std::string& path) {
   time_ = meta.time;
   step_ = meta.step;
   if (std::abs(static_cast<double>(step_) * dt_ - time_) > 1e-9 * std::max(time_, dt_))
-    throw InputError(path + ": checkpoint time does not match step * dt of this case (dt changed?)");
+    throw InputError(path +
+                     ": checkpoint time does not match step * dt of this case (dt changed?)");
   auto set_tally = [&](const std::string& key, ExactSum& s) {
     auto it = meta.tallies.find(key);
     s.clear();
@@ -314,7 +394,8 @@ void Simulation::restart_from(const std::string& path) {
     for (const auto& t : u->tallies()) set_tally(u->name() + "." + t.name, *t.sum);
     auto it = meta.unit_state.find(u->name());
     if (it != meta.unit_state.end()) {
-      std::vector<std::pair<std::string, std::vector<double>>> st(it->second.begin(), it->second.end());
+      std::vector<std::pair<std::string, std::vector<double>>> st(it->second.begin(),
+                                                                  it->second.end());
       u->load_state(st);
     }
   }
@@ -322,7 +403,14 @@ void Simulation::restart_from(const std::string& path) {
     set_tally(fmt::format("solver.removed_count.{}", s), removed_count_[s]);
     set_tally(fmt::format("solver.removed_mass.{}", s), removed_mass_[s]);
   }
+  {
+    set_tally("solver.removed_molten", removed_molten_);
+    set_tally("solver.removed_resolidified", removed_resolidified_);
+  }
   particle_steps_ = rank_ == 0 ? meta.unit_state["solver"]["particle_steps"].at(0) : 0.0;
+  if (auto it = meta.unit_state["solver"].find("removed_peak_temperature");
+      it != meta.unit_state["solver"].end())
+    removed_peak_temperature_ = it->second.at(0);
   decomp_->rebalance(particles_);
   migrate(particles_, *decomp_);
   pvd_->load_existing(time_);
@@ -337,7 +425,8 @@ void Simulation::restart_from(const std::string& path) {
         continue;
       }
       auto c1 = line.find(','), c2 = line.find(',', c1 + 1);
-      if (c1 != std::string::npos && std::stod(line.substr(c1 + 1, c2 - c1 - 1)) <= time_ * (1 + 1e-12))
+      if (c1 != std::string::npos &&
+          std::stod(line.substr(c1 + 1, c2 - c1 - 1)) <= time_ * (1 + 1e-12))
         keep.push_back(line);
     }
     in.close();
@@ -348,7 +437,8 @@ void Simulation::restart_from(const std::string& path) {
     }
   }
   const auto next = [&](double interval) -> std::uint64_t {
-    return interval > 0 ? static_cast<std::uint64_t>(std::floor(time_ / interval * (1 + 1e-12))) + 1 : 0;
+    return interval > 0 ? static_cast<std::uint64_t>(std::floor(time_ / interval * (1 + 1e-12))) + 1
+                        : 0;
   };
   next_out_ = next(out_interval_);
   next_diag_ = next(diag_interval_);
@@ -384,11 +474,14 @@ void Simulation::write_diagnostics_row() {
 void Simulation::write_outputs(bool force) {
   if (!opt_.write_output) return;
   const bool any_due =
-      force || (out_interval_ > 0 && time_ + 1e-9 * dt_ >= static_cast<double>(next_out_) * out_interval_) ||
-      (ckpt_interval_ > 0 && time_ + 1e-9 * dt_ >= static_cast<double>(next_ckpt_) * ckpt_interval_);
+      force ||
+      (out_interval_ > 0 && time_ + 1e-9 * dt_ >= static_cast<double>(next_out_) * out_interval_) ||
+      (ckpt_interval_ > 0 &&
+       time_ + 1e-9 * dt_ >= static_cast<double>(next_ckpt_) * ckpt_interval_);
   if (any_due) migrate(particles_, *decomp_);  // output pieces and checkpoints by owner
   const double eps = 1e-9 * dt_;
-  if (out_interval_ > 0 && (force || time_ + eps >= static_cast<double>(next_out_) * out_interval_)) {
+  if (out_interval_ > 0 &&
+      (force || time_ + eps >= static_cast<double>(next_out_) * out_interval_)) {
     const std::string name = fmt::format("particles_{:06d}.pvtp", step_);
     write_particles_vtk(comm_, out_dir_ + "/" + name, particles_);
     if (rank_ == 0) {
@@ -397,12 +490,14 @@ void Simulation::write_outputs(bool force) {
     }
     while (static_cast<double>(next_out_) * out_interval_ <= time_ + eps) ++next_out_;
   }
-  if (force || diag_interval_ == 0 || time_ + eps >= static_cast<double>(next_diag_) * diag_interval_) {
+  if (force || diag_interval_ == 0 ||
+      time_ + eps >= static_cast<double>(next_diag_) * diag_interval_) {
     write_diagnostics_row();
     if (diag_interval_ > 0)
       while (static_cast<double>(next_diag_) * diag_interval_ <= time_ + eps) ++next_diag_;
   }
-  if (ckpt_interval_ > 0 && time_ + eps >= static_cast<double>(next_ckpt_) * ckpt_interval_ && !force) {
+  if (ckpt_interval_ > 0 && time_ + eps >= static_cast<double>(next_ckpt_) * ckpt_interval_ &&
+      !force) {
     write_checkpoint_now();
     while (static_cast<double>(next_ckpt_) * ckpt_interval_ <= time_ + eps) ++next_ckpt_;
   }
@@ -412,15 +507,17 @@ void Simulation::progress_line(bool final) {
   long long n = static_cast<long long>(particles_.size()), g = 0;
   MPI_Reduce(&n, &g, 1, MPI_LONG_LONG, MPI_SUM, 0, comm_);
   if (rank_ != 0 || !opt_.progress) return;
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start_).count();
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start_).count();
   const double frac = std::min(1.0, time_ / end_time_);
   const bool tty = isatty(STDOUT_FILENO);
   // On a terminal: a line rewritten in place. In logs: one line per 10 % of the run.
   if (!tty && !final && std::floor(frac * 10) == std::floor(last_progress_ * 10)) return;
   if (tty && !final && wall - last_progress_ < 0.2 && last_progress_ >= 0) return;
   const double eta = frac > 0 ? wall * (1 - frac) / frac : 0.0;
-  std::string line = fmt::format("step {:>8}  t = {:10.4e} s  ({:5.1f} %)  particles {:>10}  wall {:7.1f} s  ETA {:7.1f} s",
-                                 step_, time_, 100 * frac, g, wall, eta);
+  std::string line = fmt::format(
+      "step {:>8}  t = {:10.4e} s  ({:5.1f} %)  particles {:>10}  wall {:7.1f} s  ETA {:7.1f} s",
+      step_, time_, 100 * frac, g, wall, eta);
   if (tty) {
     std::cout << '\r' << line << (final ? "\n" : "") << std::flush;
     last_progress_ = wall;
@@ -453,7 +550,9 @@ bool Simulation::run() {
     const std::string ck = (final_ckpt_ || interrupted_) ? write_checkpoint_now() : std::string();
     auto j = summary();
     if (rank_ == 0) std::ofstream(out_dir_ + "/summary.json") << j.dump(2) << "\n";
-    if (interrupted_) log(fmt::format("signal received: checkpoint written to {}; continue with --restart {}", ck, ck));
+    if (interrupted_)
+      log(fmt::format("signal received: checkpoint written to {}; continue with --restart {}", ck,
+                      ck));
   }
   return !interrupted_;
 }

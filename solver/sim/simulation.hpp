@@ -86,6 +86,10 @@ class Simulation {
   std::vector<std::string> checkpoints_;
   // particles removed by the solver after the boundary stage, by final state
   ExactSum removed_count_[kParticleStateCount], removed_mass_[kParticleStateCount];
+  // of the removed particles: how many were molten at some time, and of those how many were
+  // solid again when removed (re-solidified in flight before capture)
+  ExactSum removed_molten_, removed_resolidified_;
+  double removed_peak_temperature_ = 0.0;  // max over the removed particles (this rank)
   double particle_steps_ = 0.0;
   std::chrono::steady_clock::time_point wall_start_;
   double last_progress_ = -1.0;
