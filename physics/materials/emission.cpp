@@ -55,11 +55,12 @@ ThermionicResult thermionic(double A, double W_eV, double T, double radius, doub
     const double ddw = schottky ? -schottky_lowering_eV(-p / radius) / (2.0 * p) : 0.0;
     r.dcurrent_dphi = -r.current * ddw / kT;
   } else {
-    const double I0 = area * A * T * T * std::exp(-W_eV / kT);
+    // I0 (1 + x) e^-x with I0 = area A T^2 e^(-W/kT): one exponential, e^(-(W + phi)/kT)
     const double x = phi / kT;
-    r.current = I0 * (1.0 + x) * std::exp(-x);
+    const double Ie = area * A * T * T * std::exp(-(W_eV + phi) / kT);
+    r.current = Ie * (1.0 + x);
     r.heat = r.current * (W_eV + escaping_mean_energy_eV(phi, kT));
-    r.dcurrent_dphi = -I0 * x * std::exp(-x) / kT;  // d/dphi of (1 + x) e^-x = -x e^-x / kT
+    r.dcurrent_dphi = -Ie * x / kT;  // d/dphi of (1 + x) e^-x = -x e^-x / kT
   }
   return r;
 }

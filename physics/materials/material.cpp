@@ -285,9 +285,11 @@ double Material::temperature_on_branch(double h, bool liquid) const {
     const double w = x - i;
     T = tab[i] + w * (tab[i + 1] - tab[i]);
   }
-  // Newton on the analytic enthalpy: the table is accurate to ~1e-3 K, two steps reach
-  // round-off (quadratic convergence; cp varies slowly).
-  for (int it = 0; it < 2; ++it) {
+  // Newton on the analytic enthalpy: linear interpolation in the table is accurate to ~1e-4 K
+  // (cell ~1 K, slowly varying cp), so one quadratically converging step reaches ~1e-12 K; the
+  // round-trip test checks 1e-8 K. Outside the table the start may be far: iterate more.
+  const int steps = (x <= 0.0 || x >= kTableSize) ? 8 : 1;
+  for (int it = 0; it < steps; ++it) {
     const double hT =
         liquid ? h_liquidus_ + d_.cp_liquid.integral(d_.melting_point, T) : solid_enthalpy(T);
     const double c = liquid ? d_.cp_liquid.eval(T) : d_.cp_solid.eval(T);

@@ -80,28 +80,34 @@ ThermalStepResult ThermalModel::advance(ThermalState& s, double power, double ph
   ThermalStepResult res;
   const double m0 = s.mass, d0 = s.diameter;
   double E = s.mass * s.h, m = s.mass;
-  MeltState st = m_->state_of(s.h);
+  const MeltState st = m_->state_of(s.h);
   res.peak_temperature = st.temperature;
 
   struct Eval {
-    double g, mdot;
+    double g = 0.0, mdot = 0.0;
     ThermalRates r;
-    MeltState st;
-    double h;
+    MeltState st{0.0, 0.0};
+    double h = 0.0;
+  };
+  auto eval_rates = [&](Eval& e, double mn) {
+    const double d = mn == m0 ? d0 : d0 * std::cbrt(mn / m0);
+    e.r = rates(e.st.temperature, e.h, d, phi);
+    e.g = power - e.r.radiated - e.r.thermionic - e.r.evaporation;
+    e.mdot = e.r.evaporation_mass;
   };
   auto eval = [&](double En, double mn) {
     Eval e;
     e.h = En / mn;
     e.st = m_->state_of(e.h);
-    const double d = mn == m0 ? d0 : d0 * std::cbrt(mn / m0);
-    e.r = rates(e.st.temperature, e.h, d, phi);
-    e.g = power - e.r.radiated - e.r.thermionic - e.r.evaporation;
-    e.mdot = e.r.evaporation_mass;
+    eval_rates(e, mn);
     return e;
   };
 
   double t = 0.0, tau = dt;
-  Eval e1 = eval(E, m);
+  Eval e1;
+  e1.h = s.h;
+  e1.st = st;
+  eval_rates(e1, m);
   int attempts = 0;
   while (t < dt) {
     tau = std::min(tau, dt - t);
@@ -135,15 +141,20 @@ ThermalStepResult ThermalModel::advance(ThermalState& s, double power, double ph
     res.thermionic += w * (e1.r.thermionic + e2.r.thermionic);
     res.evaporated_energy += w * (e1.r.evaporation + e2.r.evaporation);
     res.evaporated_mass += w * (e1.mdot + e2.mdot);
-    const Eval en = eval(E, m);
+    // the new state; its rates only if another sub-step follows
+    Eval en;
+    en.h = E / m;
+    en.st = m_->state_of(en.h);
     const bool molten0 = e1.st.liquid_fraction > 0.0, molten1 = en.st.liquid_fraction > 0.0;
     res.time_molten += (molten0 && molten1) ? tau : (molten0 || molten1) ? 0.5 * tau : 0.0;
     res.peak_temperature = std::max(res.peak_temperature, en.st.temperature);
     ++res.substeps;
     t += tau;
     tau *= err > 0.0 ? std::min(4.0, 0.9 * std::sqrt(o_.tolerance_K / err)) : 4.0;
+    if (t < dt) eval_rates(en, m);
     e1 = en;
   }
+  res.end = e1.st;
   s.mass = m;
   s.h = E / m;
   s.diameter = m == m0 ? d0 : d0 * std::cbrt(m / m0);

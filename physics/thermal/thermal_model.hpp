@@ -59,6 +59,7 @@ struct ThermalStepResult {
   double evaporated_mass = 0.0;
   double time_molten = 0.0;  // s with liquid fraction > 0 during the step
   double peak_temperature = 0.0;
+  MeltState end{0.0, 0.0};  // temperature and liquid fraction at the end of the step
   int substeps = 0;
 };
 

@@ -33,7 +33,7 @@ void ThermalUnit::apply(Stage, ParticleStore& p, const StepContext& ctx) {
     const double m_before = m[i];
     ThermalState s{h[i], m[i], d[i]};
     const ThermalStepResult r = model_.advance(s, power, phi, ctx.dt);
-    const MeltState ms = material_.state_of(s.h);
+    const MeltState& ms = r.end;
     h[i] = s.h;
     m[i] = s.mass;
     d[i] = s.diameter;

@@ -1,6 +1,7 @@
 #include "solver/sim/builtin_units.hpp"
 
 #include "physics/beam/electron_beam.hpp"
+#include "physics/charging/charging_unit.hpp"
 #include "physics/electrostatics/electrostatics.hpp"
 #include "physics/flight/domain_boundary.hpp"
 #include "physics/flight/flight.hpp"
@@ -19,6 +20,7 @@ const UnitRegistry& builtin_units() {
     register_electrostatics_unit(r);  // Stage::force: q E into fx, fy, fz
     register_beam_unit(r, read_response_table);
     register_thermal_unit(r);
+    register_charging_unit(r);
     register_domain_unit(r);
     return r;
   }();

@@ -1,0 +1,103 @@
+// Benchmark of the per-particle state units (bench/run particle-physics): one time step of the
+// thermal and charging units on 1e6 particles, on one core. Two mixes are timed:
+//   stream: a stream crossing a beam, 10 % of the particles in the beam (0.2-1 W, 5-20 uA
+//           absorbed, 0.5x slow SE), the rest flying at 373-3000 K with no beam (cooling,
+//           thermionic where hot),
+//   beam:   every particle in the beam (the worst case).
+// Medians of 7 steps after one warm-up step (which also initialises the enthalpies).
+// Last line: "particle-physics: <N> particle-updates/s per core" (stream mix, thermal +
+// charging of one particle = one update).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "physics/charging/charging_unit.hpp"
+#include "physics/thermal/thermal_unit.hpp"
+#include "solver/base/rng.hpp"
+
+using namespace mps;
+
+namespace {
+
+void fill(ParticleStore& p, std::size_t n, double beam_fraction) {
+  p.clear();
+  p.reserve(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    const auto i = p.push_back(k, ParticleState::flying);
+    Rng rng(7, RngPurpose::test, k);
+    const double d = 3e-6 + 4e-6 * rng.uniform();
+    p[Field::diameter][i] = d;
+    p[Field::mass][i] = 19250.0 * 3.141592653589793 * d * d * d / 6.0;
+    const bool in_beam = rng.uniform() < beam_fraction;
+    const double T = 373.15 + 2600.0 * rng.uniform();
+    p[Field::temperature][i] = T;
+    p[Field::peak_temperature][i] = T;
+    p[Field::enthalpy][i] = std::nan("");
+    p[Field::charge][i] = 0.0;
+    if (in_beam) {
+      p[Field::beam_power][i] = 0.2 + 0.8 * rng.uniform();
+      p[Field::absorbed_current][i] = 5e-6 + 15e-6 * rng.uniform();
+      p[Field::se_current][i] = 0.5 * p[Field::absorbed_current][i];
+    }
+  }
+}
+
+struct Timing {
+  double thermal, charging;
+};
+
+Timing time_steps(ParticleStore& p, ThermalUnit& th, ChargingUnit& ch, int steps) {
+  StepContext ctx;
+  ctx.dt = 50e-9;                  // the quickstart step
+  th.apply(Stage::state, p, ctx);  // warm-up, enthalpy initialisation
+  ch.apply(Stage::state, p, ctx);
+  std::vector<double> tt, tc;
+  for (int s = 0; s < steps; ++s) {
+    ctx.step = static_cast<std::uint64_t>(s + 1);
+    ctx.time = ctx.step * ctx.dt;
+    auto t0 = std::chrono::steady_clock::now();
+    th.apply(Stage::state, p, ctx);
+    auto t1 = std::chrono::steady_clock::now();
+    ch.apply(Stage::state, p, ctx);
+    auto t2 = std::chrono::steady_clock::now();
+    tt.push_back(std::chrono::duration<double>(t1 - t0).count());
+    tc.push_back(std::chrono::duration<double>(t2 - t1).count());
+  }
+  std::sort(tt.begin(), tt.end());
+  std::sort(tc.begin(), tc.end());
+  return {tt[tt.size() / 2], tc[tc.size() / 2]};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::size_t n = argc > 1 ? std::stoul(argv[1]) : 1000000;
+  const Material& w = Material::builtin("tungsten");
+  ThermalUnit th(w, ThermalUnitParams{});
+  ChargingUnit ch(w, ChargingUnitParams{});
+  ParticleStore p;
+  double stream_rate = 0.0;
+  for (double frac : {1.0, 0.1}) {
+    fill(p, n, frac);
+    const Timing t = time_steps(p, th, ch, 7);
+    const double rate = static_cast<double>(n) / (t.thermal + t.charging);
+    std::printf(
+        "%s mix (%.0f %% in beam), %zu particles: thermal %.3g s, charging %.3g s per step -> "
+        "%.3g particle-updates/s (thermal alone %.3g/s, charging alone %.3g/s)\n",
+        frac == 1.0 ? "beam" : "stream", 100 * frac, n, t.thermal, t.charging, rate,
+        static_cast<double>(n) / t.thermal, static_cast<double>(n) / t.charging);
+    double sub = 0, it = 0;
+    for (auto& t : th.tallies())
+      if (t.name == "thermal_substeps") sub = t.sum->value();
+    for (auto& t : ch.tallies())
+      if (t.name == "charging_newton_iterations") it = t.sum->value();
+    std::printf("  cumulative: %.3g thermal sub-steps, %.3g Newton iterations (8 steps so far)\n",
+                sub, it);
+    if (frac != 1.0) stream_rate = rate;
+  }
+  std::printf("particle-physics: %.3g particle-updates/s per core\n", stream_rate);
+  return 0;
+}

@@ -1,0 +1,44 @@
+// The `charging` process unit (Stage::state, after thermal): implicit charge update of every
+// particle from the currents the beam unit sets (absorbed_current, se_current), the particle's
+// temperature (thermionic) and its own field (field emission); see charging_model.hpp.
+//
+// Limits: a particle beyond the ion field-evaporation field, the solid break-up stress or the
+// Rayleigh limit of a molten drop is counted in a tally per particle-step (the physics beyond
+// them, ion emission or fission, is not modelled). With `on_limit: error` the run stops with a
+// RuntimeError naming the particle id, the step and the values instead (for design runs where
+// crossing a limit invalidates the result).
+#pragma once
+
+#include "physics/charging/charging_model.hpp"
+#include "solver/base/process.hpp"
+
+namespace mps {
+
+struct ChargingUnitParams {
+  ChargingOptions model;
+  bool stop_on_limit = false;
+  double test_absorbed_current = 0.0;      // A on every flying particle (validation without a beam)
+  double test_se_current = 0.0;            // A
+  double test_on = 0.0, test_off = 1e300;  // s, window of the test currents
+};
+
+class ChargingUnit : public ProcessUnit {
+ public:
+  ChargingUnit(Material material, const ChargingUnitParams& p);
+  std::string name() const override { return "charging"; }
+  unsigned stages() const override { return static_cast<unsigned>(Stage::state); }
+  void apply(Stage stage, ParticleStore& particles, const StepContext& ctx) override;
+  std::vector<TallyRef> tallies() override;
+  const ChargingModel& model() const { return model_; }
+
+ private:
+  Material material_;
+  ChargingUnitParams p_;
+  ChargingModel model_;
+  ExactSum absorbed_, se_, thermionic_, field_, iterations_, field_evaporation_, breakup_,
+      rayleigh_;
+};
+
+void register_charging_unit(UnitRegistry& registry);
+
+}  // namespace mps
