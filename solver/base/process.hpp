@@ -71,6 +71,9 @@ class ProcessUnit {
   virtual double max_dt() const { return std::numeric_limits<double>::infinity(); }
   // Distance within which this unit needs neighbour particles from other ranks (contacts).
   virtual double ghost_cutoff() const { return 0.0; }
+  // Axes along which the domain box is periodic for this unit (contacts): the solver then wraps
+  // positions into the box before the force stage and sends ghosts across those faces.
+  virtual std::array<bool, 3> periodic_axes() const { return {false, false, false}; }
   // True if the unit needs every particle on the rank that owns its position at its stages
   // (grid deposits, neighbour lists); otherwise the solver migrates lazily.
   virtual bool needs_ownership() const { return false; }

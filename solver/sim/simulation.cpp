@@ -69,6 +69,7 @@ Simulation::Simulation(MPI_Comm comm, const Case& c, const RunOptions& options)
     units_.push_back(info->make(UnitContext{case_.root.section(name), case_.root}));
     dt_ = std::min(dt_, units_.back()->max_dt());
     ghost_cutoff_ = std::max(ghost_cutoff_, units_.back()->ghost_cutoff());
+    for (int a = 0; a < 3; ++a) periodic_[a] = periodic_[a] || units_.back()->periodic_axes()[a];
     ownership_each_step_ = ownership_each_step_ || units_.back()->needs_ownership();
   }
   unit_seconds_.assign(units_.size(), 0.0);
@@ -154,8 +155,9 @@ void Simulation::step() {
         }
       }
     } else if (s == Stage::force) {
+      if (periodic_[0] || periodic_[1] || periodic_[2]) wrap_periodic(particles_, *decomp_, periodic_);
       if (ownership_each_step_) migrate(particles_, *decomp_);
-      if (ghost_cutoff_ > 0.0) exchange_ghosts(particles_, *decomp_, ghost_cutoff_);
+      if (ghost_cutoff_ > 0.0) exchange_ghosts(particles_, *decomp_, ghost_cutoff_, periodic_);
       apply_stage(s, ctx);
       particles_.drop_ghosts();
     } else {
