@@ -104,12 +104,13 @@ void Contact::apply(Stage, ParticleStore& p, const StepContext& ctx) {
     next_history_[key] = h;
     if (i < nown || j < nown) records_.push_back(rec);
   }
-  // walls (owned particles only: a wall is on every rank)
+  // walls: ghosts too, for their history only (a particle sliding on a wall keeps its history
+  // when it migrates); forces on owned particles
   const double zero[3] = {0.0, 0.0, 0.0};
   for (std::size_t wi_ = 0; wi_ < p_.walls.size(); ++wi_) {
     const auto& wall = p_.walls[wi_];
     const std::uint64_t tag = ~static_cast<std::uint64_t>(wi_);
-    for (std::uint32_t i = 0; i < nown; ++i) {
+    for (std::uint32_t i = 0; i < n; ++i) {
       if (!active_[i]) continue;
       const double xi[3] = {x[0][i], x[1][i], x[2][i]};
       double s = 0.0, nrm[3];
@@ -118,7 +119,7 @@ void Contact::apply(Stage, ParticleStore& p, const StepContext& ctx) {
       std::array<double, 3> h{0.0, 0.0, 0.0};
       if (auto it = history_.find(key); it != history_.end())
         h = it->second;
-      else
+      else if (i < nown)
         wall_collisions_.add(1.0);
       const double d[3] = {s * nrm[0], s * nrm[1], s * nrm[2]};
       const double dv[3] = {v[0][i], v[1][i], v[2][i]};
@@ -127,7 +128,7 @@ void Contact::apply(Stage, ParticleStore& p, const StepContext& ctx) {
       contact::hertz_mindlin(pair_, d, s, r[i] - s, r[i], 0.0, r[i], m[i], dv, wi, zero, dt,
                              h.data(), rec.f);
       next_history_[key] = h;
-      records_.push_back(rec);
+      if (i < nown) records_.push_back(rec);
     }
   }
   history_.swap(next_history_);
