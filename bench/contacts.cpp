@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <string>
 
+#include "physics/contact/contact.hpp"
 #include "physics/contact/lattice_gas.hpp"
 #include "solver/sim/builtin_units.hpp"
 #include "solver/sim/case_loader.hpp"
@@ -50,9 +51,13 @@ int main(int argc, char** argv) {
     long long n = static_cast<long long>(sim.particles().size()), total = 0;
     MPI_Allreduce(&n, &total, 1, MPI_LONG_LONG, MPI_SUM, MPI_COMM_WORLD);
     auto tallies = sim.global_tallies();
+    const auto* unit = dynamic_cast<const mps::Contact*>(sim.unit("contact"));
+    const int builds = unit ? static_cast<int>(unit->neighbour_builds()) : 0;
     if (rank == 0) {
-      std::printf("ranks %d, particles %lld, steps %d, wall %.3f s, collisions %.0f\n", size, total,
-                  steps, wall, tallies["contact.collisions_count"].value());
+      std::printf(
+          "ranks %d, particles %lld, steps %d, wall %.3f s, collisions %.0f, neighbour builds "
+          "(rank 0) %d\n",
+          size, total, steps, wall, tallies["contact.collisions_count"].value(), builds);
       std::printf("particle_steps_per_s %.6g\n", static_cast<double>(total) * steps / wall);
     }
   } catch (const std::exception& e) {

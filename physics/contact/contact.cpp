@@ -38,6 +38,92 @@ std::vector<TallyRef> Contact::tallies() {
   return {{"collisions_count", &collisions_}, {"wall_collisions_count", &wall_collisions_}};
 }
 
+Contact::History Contact::touching_histories() const {
+  History h;
+  const auto& L1 = list_.first();
+  const auto& L2 = list_.second();
+  for (std::size_t k = 0; k < L1.size(); ++k)
+    if (touching_[k]) h[{list_ids_[L1[k]], list_ids_[L2[k]]}] = hist_[k];
+  return h;
+}
+
+bool Contact::remap_list(const std::vector<std::uint64_t>& id, std::size_t n, std::size_t nown,
+                         const double* const x[3]) {
+  // Migration compacts the owned particles stably and appends arrivals; ghosts are refilled in
+  // their owners' order. Owned particles are matched by a merge walk, the rest by a hash of the
+  // unmatched old ids (ghosts and departures: a thin layer).
+  const std::size_t n_old = list_ids_.size();
+  index_map_.assign(n_old, -1);
+  found_.assign(n, 0);
+  std::size_t k = 0, j = 0;
+  while (k < list_owned_ && j < nown) {
+    if (list_ids_[k] == id[j]) {
+      index_map_[k++] = static_cast<std::int64_t>(j);
+      found_[j++] = 1;
+    } else {
+      ++k;
+    }
+  }
+  std::unordered_map<std::uint64_t, std::size_t> rest;
+  rest.reserve(2 * (n_old - list_owned_) + 64);
+  for (std::size_t o = 0; o < n_old; ++o)
+    if (index_map_[o] < 0 && !rest.emplace(list_ids_[o], o).second) return false;  // duplicate id
+  for (std::size_t i = 0; i < n; ++i) {
+    if (found_[i]) continue;
+    auto it = rest.find(id[i]);
+    if (it == rest.end()) {
+      // A new owned particle (injected) needs its pairs now. A new ghost enters the layer at
+      // ghost_cutoff = max_diameter + 2 skin from this rank's box: it cannot reach an owned
+      // particle before some particle has moved skin/2 (then the list is rebuilt).
+      if (i < nown) return false;
+      continue;
+    }
+    if (index_map_[it->second] >= 0) return false;  // duplicate id among the new particles
+    index_map_[it->second] = static_cast<std::int64_t>(i);
+  }
+  list_.remap(index_map_, x, n, kept_);
+  std::vector<std::array<double, 3>> hist(kept_.size());
+  std::vector<unsigned char> touching(kept_.size());
+  for (std::size_t q = 0; q < kept_.size(); ++q) {
+    hist[q] = hist_[kept_[q]];
+    touching[q] = touching_[kept_[q]];
+  }
+  hist_.swap(hist);
+  touching_.swap(touching);
+  list_ids_.assign(id.begin(), id.end());
+  list_owned_ = nown;
+  return true;
+}
+
+void Contact::update_list(const ParticleStore& p, const double* const x[3], std::size_t n,
+                          std::size_t nown) {
+  const auto& id = p.ids();
+  const bool same_set = list_ids_.size() == n && list_owned_ == nown &&
+                        std::equal(id.begin(), id.end(), list_ids_.begin());
+  if (same_set && !list_.needs_rebuild(x, n, p_.box)) return;
+  if (!same_set && list_.builds() > 0 && remap_list(id, n, nown, x) &&
+      !list_.needs_rebuild(x, n, p_.box))
+    return;
+  // full build; the histories of the pairs in contact move over by id
+  History carry = list_ids_.empty() ? History{} : touching_histories();
+  carry.merge(pending_);
+  pending_.clear();
+  list_.build(x, radius_.data(), active_.data(), id.data(), n, p_.skin, p_.box);
+  list_ids_.assign(id.begin(), id.end());
+  list_owned_ = nown;
+  const auto& L1 = list_.first();
+  const auto& L2 = list_.second();
+  hist_.assign(L1.size(), {0.0, 0.0, 0.0});
+  touching_.assign(L1.size(), 0);
+  if (carry.empty()) return;
+  for (std::size_t k = 0; k < L1.size(); ++k) {
+    auto it = carry.find({id[L1[k]], id[L2[k]]});
+    if (it == carry.end()) continue;
+    hist_[k] = it->second;
+    touching_[k] = 1;
+  }
+}
+
 void Contact::apply(Stage, ParticleStore& p, const StepContext& ctx) {
   const std::size_t n = p.size(), nown = n - p.ghost_count();
   const double* const x[3] = {p.ptr(Field::px), p.ptr(Field::py), p.ptr(Field::pz)};
@@ -61,114 +147,98 @@ void Contact::apply(Stage, ParticleStore& p, const StepContext& ctx) {
       throw std::runtime_error("contact: particle " + std::to_string(id[i]) + " at step " +
                                std::to_string(ctx.step) + " is larger than contact.max_diameter");
   }
-  const bool same_set =
-      list_ids_.size() == n && std::equal(id.begin(), id.end(), list_ids_.begin());
-  if (!same_set || list_.needs_rebuild(x, n, box)) {
-    list_.build(x, radius_.data(), active_.data(), n, p_.skin, box);
-    list_ids_.assign(id.begin(), id.end());
-  }
+  update_list(p, x, n, nown);
+  for (auto& t : torque_) t.assign(nown, 0.0);
 
-  records_.clear();
-  next_history_.clear();
+  // Pairs in (lower id, higher id) order: each particle's sum runs over increasing partner id.
+  // Every local pair is evaluated, ghost-ghost pairs for their history only.
   const auto& L1 = list_.first();
   const auto& L2 = list_.second();
   const double* r = radius_.data();
-  const double* const wc[3] = {w[0], w[1], w[2]};
+  std::size_t touching_now = 0;
   for (std::size_t k = 0; k < L1.size(); ++k) {
-    std::uint32_t i = L1[k], j = L2[k];
-    double dx = box.image(0, x[0][i] - x[0][j]), dy = box.image(1, x[1][i] - x[1][j]),
-           dz = box.image(2, x[2][i] - x[2][j]);
+    const std::uint32_t i = L1[k], j = L2[k];
+    const double dx = box.image(0, x[0][i] - x[0][j]), dy = box.image(1, x[1][i] - x[1][j]),
+                 dz = box.image(2, x[2][i] - x[2][j]);
     const double sum = r[i] + r[j];
     const double r2 = dx * dx + dy * dy + dz * dz;
-    if (r2 >= sum * sum || !active_[i] || !active_[j] || r2 == 0.0) continue;
-    // canonical orientation: i is the lower id, so every rank computes the same bits
-    if (id[i] > id[j]) {
-      std::swap(i, j);
-      dx = -dx;
-      dy = -dy;
-      dz = -dz;
+    if (r2 >= sum * sum || r2 == 0.0 || !active_[i] || !active_[j]) {
+      touching_[k] = 0;
+      continue;
+    }
+    ++touching_now;
+    if (!touching_[k]) {
+      touching_[k] = 1;
+      hist_[k] = {0.0, 0.0, 0.0};
+      if (i < nown) collisions_.add(1.0);  // each pair counted once: by the owner of the lower id
     }
     const double dist = std::sqrt(r2);
-    const PairKey key{id[i], id[j]};
-    std::array<double, 3> h{0.0, 0.0, 0.0};
-    if (auto it = history_.find(key); it != history_.end())
-      h = it->second;
-    else if (i < nown)
-      collisions_.add(1.0);
     const double d[3] = {dx, dy, dz};
     const double dv[3] = {v[0][i] - v[0][j], v[1][i] - v[1][j], v[2][i] - v[2][j]};
-    const double wi[3] = {wc[0][i], wc[1][i], wc[2][i]}, wj[3] = {wc[0][j], wc[1][j], wc[2][j]};
-    Record rec{i, j, {}};
+    const double wi[3] = {w[0][i], w[1][i], w[2][i]}, wj[3] = {w[0][j], w[1][j], w[2][j]};
+    contact::ContactForce cf;
     contact::hertz_mindlin(pair_, d, dist, sum - dist, r[i], r[j], r[i] * r[j] / sum,
-                           m[i] * m[j] / (m[i] + m[j]), dv, wi, wj, dt, h.data(), rec.f);
-    next_history_[key] = h;
-    if (i < nown || j < nown) records_.push_back(rec);
+                           m[i] * m[j] / (m[i] + m[j]), dv, wi, wj, dt, hist_[k].data(), cf);
+    if (i < nown)
+      for (int a = 0; a < 3; ++a) {
+        f[a][i] += cf.f[a];
+        torque_[a][i] += cf.ti[a];
+      }
+    if (j < nown)
+      for (int a = 0; a < 3; ++a) {
+        f[a][j] -= cf.f[a];
+        torque_[a][j] += cf.tj[a];
+      }
   }
-  // walls: ghosts too, for their history only (a particle sliding on a wall keeps its history
-  // when it migrates); forces on owned particles
+  // walls after the pairs, in declaration order; ghosts too, for their history only (a particle
+  // sliding on a wall keeps its history when it migrates)
+  next_wall_history_.clear();
   const double zero[3] = {0.0, 0.0, 0.0};
-  for (std::size_t wi_ = 0; wi_ < p_.walls.size(); ++wi_) {
-    const auto& wall = p_.walls[wi_];
-    const std::uint64_t tag = ~static_cast<std::uint64_t>(wi_);
+  for (std::size_t wall_index = 0; wall_index < p_.walls.size(); ++wall_index) {
+    const auto& wall = p_.walls[wall_index];
+    const std::uint64_t tag = ~static_cast<std::uint64_t>(wall_index);
     for (std::uint32_t i = 0; i < n; ++i) {
       if (!active_[i]) continue;
       const double xi[3] = {x[0][i], x[1][i], x[2][i]};
       double s = 0.0, nrm[3];
       if (!wall.distance(xi, s, nrm) || s >= r[i] || s <= 0.0) continue;
+      ++touching_now;
       const PairKey key{id[i], tag};
       std::array<double, 3> h{0.0, 0.0, 0.0};
-      if (auto it = history_.find(key); it != history_.end())
+      if (auto it = wall_history_.find(key); it != wall_history_.end())
         h = it->second;
       else if (i < nown)
         wall_collisions_.add(1.0);
       const double d[3] = {s * nrm[0], s * nrm[1], s * nrm[2]};
       const double dv[3] = {v[0][i], v[1][i], v[2][i]};
-      const double wi[3] = {wc[0][i], wc[1][i], wc[2][i]};
-      Record rec{i, kWall, {}};
+      const double wi[3] = {w[0][i], w[1][i], w[2][i]};
+      contact::ContactForce cf;
       contact::hertz_mindlin(pair_, d, s, r[i] - s, r[i], 0.0, r[i], m[i], dv, wi, zero, dt,
-                             h.data(), rec.f);
-      next_history_[key] = h;
-      if (i < nown) records_.push_back(rec);
+                             h.data(), cf);
+      next_wall_history_[key] = h;
+      if (i < nown)
+        for (int a = 0; a < 3; ++a) {
+          f[a][i] += cf.f[a];
+          torque_[a][i] += cf.ti[a];
+        }
     }
   }
-  history_.swap(next_history_);
-
-  // sum each owned particle's contacts in increasing partner id (walls last: ~wall index)
-  entries_.clear();
-  for (std::uint32_t k = 0; k < records_.size(); ++k) {
-    const auto& rec = records_[k];
-    if (rec.j == kWall) {
-      entries_.push_back({rec.i, ~static_cast<std::uint64_t>(0), k, 0});
-      continue;
-    }
-    if (rec.i < nown) entries_.push_back({rec.i, id[rec.j], k, 0});
-    if (rec.j < nown) entries_.push_back({rec.j, id[rec.i], k, 1});
-  }
-  std::sort(entries_.begin(), entries_.end(), [&](const Entry& a, const Entry& b) {
-    if (a.particle != b.particle) return a.particle < b.particle;
-    if (a.partner != b.partner) return a.partner < b.partner;
-    return a.record < b.record;  // walls: in declaration order
-  });
-  for (std::size_t e = 0; e < entries_.size();) {
-    const std::uint32_t i = entries_[e].particle;
-    double t[3] = {0.0, 0.0, 0.0};
-    for (; e < entries_.size() && entries_[e].particle == i; ++e) {
-      const auto& cf = records_[entries_[e].record].f;
-      const double sgn = entries_[e].side == 0 ? 1.0 : -1.0;
-      const double* ti = entries_[e].side == 0 ? cf.ti : cf.tj;
-      for (int a = 0; a < 3; ++a) {
-        f[a][i] += sgn * cf.f[a];
-        t[a] += ti[a];
-      }
-    }
-    const double inv_inertia = 1.0 / (0.4 * m[i] * r[i] * r[i]);
-    for (int a = 0; a < 3; ++a) w[a][i] += dt * t[a] * inv_inertia;
+  wall_history_.swap(next_wall_history_);
+  contacts_now_ = touching_now;
+  // rotation: full kick with the torque of this step (leapfrog, see the header)
+  for (std::size_t i = 0; i < nown; ++i) {
+    if (torque_[0][i] == 0.0 && torque_[1][i] == 0.0 && torque_[2][i] == 0.0) continue;
+    const double s = dt / (0.4 * m[i] * r[i] * r[i]);
+    for (int a = 0; a < 3; ++a) w[a][i] += s * torque_[a][i];
   }
 }
 
 std::vector<std::pair<std::string, std::vector<double>>> Contact::save_state() const {
-  // sorted by key so the checkpoint does not depend on the hash order
-  std::vector<std::pair<PairKey, std::array<double, 3>>> h(history_.begin(), history_.end());
+  // pairs and walls in contact, sorted by key so the checkpoint does not depend on the hash order
+  History all = touching_histories();
+  for (const auto& [k, v] : wall_history_) all[k] = v;
+  for (const auto& [k, v] : pending_) all[k] = v;
+  std::vector<std::pair<PairKey, std::array<double, 3>>> h(all.begin(), all.end());
   std::sort(h.begin(), h.end(), [](const auto& a, const auto& b) {
     return a.first.a != b.first.a ? a.first.a < b.first.a : a.first.b < b.first.b;
   });
@@ -185,12 +255,21 @@ std::vector<std::pair<std::string, std::vector<double>>> Contact::save_state() c
 void Contact::load_state(const std::vector<std::pair<std::string, std::vector<double>>>& s) {
   for (const auto& [name, flat] : s) {
     if (name != "tangential_history") continue;
-    history_.clear();
-    for (std::size_t k = 0; k + 5 <= flat.size(); k += 5)
-      history_[{std::bit_cast<std::uint64_t>(flat[k]), std::bit_cast<std::uint64_t>(flat[k + 1])}] =
-          {flat[k + 2], flat[k + 3], flat[k + 4]};
+    pending_.clear();
+    wall_history_.clear();
+    for (std::size_t k = 0; k + 5 <= flat.size(); k += 5) {
+      const PairKey key{std::bit_cast<std::uint64_t>(flat[k]),
+                        std::bit_cast<std::uint64_t>(flat[k + 1])};
+      const std::array<double, 3> h{flat[k + 2], flat[k + 3], flat[k + 4]};
+      // wall keys carry ~wall_index (ids never come near 2^64 - walls)
+      if (key.b > ~static_cast<std::uint64_t>(p_.walls.size()))
+        wall_history_[key] = h;
+      else
+        pending_[key] = h;
+    }
   }
-  list_ids_.clear();  // rebuild the neighbour list after a restart
+  list_ids_.clear();  // full neighbour build at the next step, which places the histories
+  list_owned_ = 0;
 }
 
 void register_contact_unit(UnitRegistry& registry) {

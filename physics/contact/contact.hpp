@@ -8,7 +8,8 @@
 // neighbour search: neighbour_list.hpp.
 //
 // Parallel consistency. The solver appends ghost copies of the neighbours of other ranks (within
-// ghost_cutoff() = largest diameter + skin). Every pair of local particles (owned or ghost) is
+// ghost_cutoff() = largest diameter + 2 skin: new ghosts need no pairs before the next list
+// build, see remap_list). Every pair of local particles (owned or ghost) is
 // evaluated with the lower id as "i", so a pair seen by two ranks gives the same bits on both;
 // each rank applies forces to its owned particles only (a pair of two owned particles is computed
 // once, Newton's third law). Ghost-ghost pairs are evaluated too, for their tangential history
@@ -65,7 +66,7 @@ class Contact : public ProcessUnit {
   void apply(Stage stage, ParticleStore& p, const StepContext& ctx) override;
   std::vector<TallyRef> tallies() override;
   double max_dt() const override;
-  double ghost_cutoff() const override { return p_.max_diameter + p_.skin; }
+  double ghost_cutoff() const override { return p_.max_diameter + 2.0 * p_.skin; }
   bool needs_ownership() const override { return true; }
   std::array<bool, 3> periodic_axes() const override { return p_.box.periodic; }
   std::vector<std::pair<std::string, std::vector<double>>> save_state() const override;
@@ -73,7 +74,7 @@ class Contact : public ProcessUnit {
 
   const contact::PairConstants& pair_constants() const { return pair_; }
   std::size_t neighbour_builds() const { return list_.builds(); }
-  std::size_t active_contacts() const { return history_.size(); }
+  std::size_t active_contacts() const { return contacts_now_; }
 
  private:
   struct PairKey {
@@ -87,27 +88,33 @@ class Contact : public ProcessUnit {
     }
   };
   using History = std::unordered_map<PairKey, std::array<double, 3>, PairKeyHash>;
-  struct Record {
-    std::uint32_t i, j;  // local indices; j = kWall for a wall contact
-    contact::ContactForce f;
-  };
-  struct Entry {  // one owned particle's share of a record, sorted for a fixed summation order
-    std::uint32_t particle;
-    std::uint64_t partner;
-    std::uint32_t record;
-    std::uint32_t side;  // 0: the record's i, 1: its j
-  };
-  static constexpr std::uint32_t kWall = 0xffffffffu;
+
+  // Bring the neighbour list (and the per-pair history) up to date with the local particles.
+  void update_list(const ParticleStore& p, const double* const x[3], std::size_t n,
+                   std::size_t nown);
+  // Try to carry the list over to a new particle order; false if a full build is needed.
+  bool remap_list(const std::vector<std::uint64_t>& id, std::size_t n, std::size_t nown,
+                  const double* const x[3]);
+  // Histories of the pairs in contact, by id pair (for a full build and for checkpoints).
+  History touching_histories() const;
 
   ContactParams p_;
   contact::PairConstants pair_;
   contact::NeighbourList list_;
-  History history_, next_history_;
-  std::vector<std::uint64_t> list_ids_;  // ids of the local particles at the last list build
+  // per list pair: tangential displacement and whether the pair touched at the last step
+  std::vector<std::array<double, 3>> hist_;
+  std::vector<unsigned char> touching_;
+  History wall_history_, next_wall_history_;
+  History pending_;  // histories loaded from a checkpoint, placed at the next build
+  std::vector<std::uint64_t> list_ids_;  // ids of the local particles the list refers to
+  std::size_t list_owned_ = 0;
   std::vector<double> radius_;
   std::vector<unsigned char> active_;
-  std::vector<Record> records_;
-  std::vector<Entry> entries_;
+  std::vector<double> torque_[3];
+  std::vector<std::int64_t> index_map_;
+  std::vector<unsigned char> found_;
+  std::vector<std::uint32_t> kept_;
+  std::size_t contacts_now_ = 0;
   ExactSum collisions_, wall_collisions_;
 };
 

@@ -7,7 +7,8 @@
 namespace mps::contact {
 
 void NeighbourList::build(const double* const x[3], const double* r, const unsigned char* active,
-                          std::size_t n, double skin, const PeriodicBox& box) {
+                          const std::uint64_t* id, std::size_t n, double skin,
+                          const PeriodicBox& box) {
   ++builds_;
   skin_ = skin;
   first_.clear();
@@ -86,8 +87,8 @@ void NeighbourList::build(const double* const x[3], const double* r, const unsig
                  dz = box.image(2, x[2][i] - x[2][j]);
     const double cut = r[i] + r[j] + skin;
     if (dx * dx + dy * dy + dz * dz < cut * cut) {
-      first_.push_back(i);
-      second_.push_back(j);
+      first_.push_back(id[i] < id[j] ? i : j);
+      second_.push_back(id[i] < id[j] ? j : i);
     }
   };
   for (long cz = 0; cz < nc[2]; ++cz)
@@ -116,6 +117,43 @@ void NeighbourList::build(const double* const x[3], const double* r, const unsig
             for (std::uint32_t q = db; q < de; ++q) try_pair(cell_items_[p], cell_items_[q]);
         }
       }
+  // sort by (lower id, higher id): see the header
+  struct Key {
+    std::uint64_t a, b;
+    std::uint32_t i, j;
+  };
+  std::vector<Key> keys(first_.size());
+  for (std::size_t k = 0; k < keys.size(); ++k)
+    keys[k] = {id[first_[k]], id[second_[k]], first_[k], second_[k]};
+  std::sort(keys.begin(), keys.end(),
+            [](const Key& u, const Key& v) { return u.a != v.a ? u.a < v.a : u.b < v.b; });
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    first_[k] = keys[k].i;
+    second_[k] = keys[k].j;
+  }
+}
+
+void NeighbourList::remap(const std::vector<std::int64_t>& index_map, const double* const x[3],
+                          std::size_t n_new, std::vector<std::uint32_t>& kept) {
+  std::array<std::vector<double>, 3> ref;
+  for (int a = 0; a < 3; ++a) ref[a].assign(x[a], x[a] + n_new);
+  for (std::size_t o = 0; o < index_map.size(); ++o) {
+    if (index_map[o] < 0) continue;
+    for (int a = 0; a < 3; ++a) ref[a][static_cast<std::size_t>(index_map[o])] = ref_[a][o];
+  }
+  for (int a = 0; a < 3; ++a) ref_[a].swap(ref[a]);
+  kept.clear();
+  std::size_t out = 0;
+  for (std::size_t k = 0; k < first_.size(); ++k) {
+    const std::int64_t i = index_map[first_[k]], j = index_map[second_[k]];
+    if (i < 0 || j < 0) continue;
+    first_[out] = static_cast<std::uint32_t>(i);
+    second_[out] = static_cast<std::uint32_t>(j);
+    kept.push_back(static_cast<std::uint32_t>(k));
+    ++out;
+  }
+  first_.resize(out);
+  second_.resize(out);
 }
 
 bool NeighbourList::needs_rebuild(const double* const x[3], std::size_t n,

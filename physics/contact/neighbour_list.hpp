@@ -4,8 +4,12 @@
 // each cell is paired with itself and its 13 "forward" neighbours, so every pair closer than
 // R_i + R_j + skin is found once. The list is reused until some particle has moved more than
 // skin/2 since the build (then no pair outside the list can have come into contact), or the set
-// of local particles changed (migration, ghosts). Periodic axes wrap the cells and use the
-// minimum image; the box must then hold at least 3 cells along them.
+// of local particles changed in a way remap() cannot carry over. Periodic axes wrap the cells and
+// use the minimum image; the box must then hold at least 3 cells along them.
+//
+// Pairs are stored with the lower id first and sorted by (lower id, higher id): a loop over the
+// list then adds the contributions to each particle in increasing partner id, whatever the local
+// order, which makes the sums independent of the rank count.
 #pragma once
 
 #include <array>
@@ -33,8 +37,13 @@ struct PeriodicBox {
 class NeighbourList {
  public:
   // Build from n particles (positions x[3][i], radii r[i]; active[i] = 0 excludes one).
-  void build(const double* const x[3], const double* r, const unsigned char* active, std::size_t n,
-             double skin, const PeriodicBox& box);
+  void build(const double* const x[3], const double* r, const unsigned char* active,
+             const std::uint64_t* id, std::size_t n, double skin, const PeriodicBox& box);
+  // Carry the list over to a new local order: index_map[old] = new index or -1 (gone). Pairs
+  // with a particle gone are dropped; kept[k] is the old index of new pair k (to move per-pair
+  // data). New particles (not in the map) start their displacement reference at x.
+  void remap(const std::vector<std::int64_t>& index_map, const double* const x[3],
+             std::size_t n_new, std::vector<std::uint32_t>& kept);
   // True if some particle moved more than skin/2 since the build (or the count changed).
   bool needs_rebuild(const double* const x[3], std::size_t n, const PeriodicBox& box) const;
 

@@ -67,7 +67,17 @@ TEST(NeighbourList, FindsEveryPairCloserThanTheRangeOnceInOpenAndPeriodicBoxes) 
     const double skin = 0.5e-6;
     contact::NeighbourList list;
     const double* const xp[3] = {x[0].data(), x[1].data(), x[2].data()};
-    list.build(xp, r.data(), active.data(), n, skin, box);
+    std::vector<std::uint64_t> ids(n);
+    for (std::size_t i = 0; i < n; ++i) ids[i] = (i * 7919) % n;  // a permutation
+    list.build(xp, r.data(), active.data(), ids.data(), n, skin, box);
+    // lower id first, sorted by (lower id, higher id)
+    for (std::size_t k = 0; k < list.first().size(); ++k) {
+      EXPECT_LT(ids[list.first()[k]], ids[list.second()[k]]);
+      if (k > 0) {
+        const auto prev = std::make_pair(ids[list.first()[k - 1]], ids[list.second()[k - 1]]);
+        EXPECT_LT(prev, std::make_pair(ids[list.first()[k]], ids[list.second()[k]]));
+      }
+    }
     std::set<std::pair<std::uint32_t, std::uint32_t>> found;
     for (std::size_t k = 0; k < list.first().size(); ++k) {
       auto a = list.first()[k], b = list.second()[k];
