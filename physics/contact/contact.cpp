@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <stdexcept>
 #include <string>
@@ -30,6 +31,7 @@ Contact::Contact(const ContactParams& p) : p_(p) {
 }
 
 double Contact::max_dt() const {
+  if (p_.multirate) return std::numeric_limits<double>::infinity();
   return p_.time_step_safety *
          rayleigh_time(0.5 * p_.min_diameter, p_.density, p_.youngs_modulus, p_.poisson_ratio);
 }
@@ -147,6 +149,10 @@ void Contact::apply(Stage, ParticleStore& p, const StepContext& ctx) {
       throw std::runtime_error("contact: particle " + std::to_string(id[i]) + " at step " +
                                std::to_string(ctx.step) + " is larger than contact.max_diameter");
   }
+  if (p_.multirate) {
+    apply_multirate(p, ctx, n, nown);
+    return;
+  }
   update_list(p, x, n, nown);
   for (auto& t : torque_) t.assign(nown, 0.0);
 
@@ -231,6 +237,172 @@ void Contact::apply(Stage, ParticleStore& p, const StepContext& ctx) {
     const double s = dt / (0.4 * m[i] * r[i] * r[i]);
     for (int a = 0; a < 3; ++a) w[a][i] += s * torque_[a][i];
   }
+}
+
+void Contact::apply_multirate(ParticleStore& p, const StepContext& ctx, std::size_t n,
+                              std::size_t nown) {
+  double* const x[3] = {p.ptr(Field::px), p.ptr(Field::py), p.ptr(Field::pz)};
+  double* const v[3] = {p.ptr(Field::vx), p.ptr(Field::vy), p.ptr(Field::vz)};
+  double* const w[3] = {p.ptr(Field::wx), p.ptr(Field::wy), p.ptr(Field::wz)};
+  const double* m = p.ptr(Field::mass);
+  const auto& id = p.ids();
+  const auto& box = p_.box;
+  const double DT = ctx.dt;
+  const double* r = radius_.data();
+  // every pair that can touch within DT must be in the list: closing distance <= skin / 2
+  double vmax = 0.0;
+  for (std::size_t i = 0; i < n; ++i)
+    if (active_[i])
+      vmax = std::max(vmax, std::fabs(v[0][i]) + std::fabs(v[1][i]) + std::fabs(v[2][i]));
+  if (4.0 * vmax * DT > p_.skin)
+    throw std::runtime_error("contact: multirate needs skin >= 4 v_max dt (v_max " +
+                             std::to_string(vmax) + " m/s at step " + std::to_string(ctx.step) +
+                             "): raise contact.skin or lower dt");
+  const double* const xc[3] = {x[0], x[1], x[2]};
+  update_list(p, xc, n, nown);
+  const auto& L1 = list_.first();
+  const auto& L2 = list_.second();
+
+  // S: particles of pairs (and walls) whose gap at the start or the end of the drift is below
+  // twice the closing distance, or that touched at the last step
+  in_sub_.assign(n, 0);
+  sub_pairs_.clear();
+  auto speed = [&](std::size_t i) {
+    return std::fabs(v[0][i]) + std::fabs(v[1][i]) + std::fabs(v[2][i]);
+  };
+  for (std::size_t k = 0; k < L1.size(); ++k) {
+    const std::uint32_t i = L1[k], j = L2[k];
+    if (!active_[i] || !active_[j]) {
+      touching_[k] = 0;
+      continue;
+    }
+    double g1 = 0.0, g0 = 0.0;
+    for (int a = 0; a < 3; ++a) {
+      const double d1 = box.image(a, x[a][i] - x[a][j]);
+      const double d0 = d1 - DT * (v[a][i] - v[a][j]);
+      g1 += d1 * d1;
+      g0 += d0 * d0;
+    }
+    const double reach = r[i] + r[j] + 2.0 * (speed(i) + speed(j)) * DT;
+    if (touching_[k] || g1 < reach * reach || g0 < reach * reach) {
+      sub_pairs_.push_back(static_cast<std::uint32_t>(k));
+      in_sub_[i] = in_sub_[j] = 1;
+    } else {
+      touching_[k] = 0;
+    }
+  }
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> wall_pairs;  // (particle, wall)
+  for (std::size_t wi = 0; wi < p_.walls.size(); ++wi)
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if (!active_[i]) continue;
+      double s0 = 0.0, s1 = 0.0, nrm[3];
+      const double x1[3] = {x[0][i], x[1][i], x[2][i]};
+      const double x0[3] = {x1[0] - DT * v[0][i], x1[1] - DT * v[1][i], x1[2] - DT * v[2][i]};
+      const bool ok1 = p_.walls[wi].distance(x1, s1, nrm), ok0 = p_.walls[wi].distance(x0, s0, nrm);
+      const double reach = r[i] + 2.0 * speed(i) * DT;
+      if ((ok1 && s1 < reach) || (ok0 && s0 < reach)) {
+        wall_pairs.emplace_back(i, static_cast<std::uint32_t>(wi));
+        in_sub_[i] = 1;
+      }
+    }
+  sub_particles_.clear();
+  for (std::uint32_t i = 0; i < n; ++i)
+    if (in_sub_[i]) sub_particles_.push_back(i);
+  next_wall_history_.clear();
+  contacts_now_ = 0;
+  if (sub_particles_.empty()) {
+    wall_history_.clear();
+    return;
+  }
+  // back to the start of the drift, then K position-Verlet substeps with the contact forces
+  const double h_max = p_.time_step_safety * rayleigh_time(0.5 * p_.min_diameter, p_.density,
+                                                           p_.youngs_modulus, p_.poisson_ratio);
+  const auto K = static_cast<std::size_t>(std::ceil(DT / h_max * (1.0 - 1e-12)));
+  const double h = DT / static_cast<double>(K);
+  for (auto i : sub_particles_)
+    for (int a = 0; a < 3; ++a) x[a][i] -= DT * v[a][i];
+  for (int a = 0; a < 3; ++a) {
+    force_[a].assign(n, 0.0);
+    torque_[a].assign(n, 0.0);
+  }
+  const double zero[3] = {0.0, 0.0, 0.0};
+  for (std::size_t step = 0; step < K; ++step) {
+    for (auto i : sub_particles_)
+      for (int a = 0; a < 3; ++a) {
+        x[a][i] += 0.5 * h * v[a][i];
+        force_[a][i] = torque_[a][i] = 0.0;
+      }
+    std::size_t touching_now = 0;
+    for (auto k : sub_pairs_) {
+      const std::uint32_t i = L1[k], j = L2[k];
+      const double dx = box.image(0, x[0][i] - x[0][j]), dy = box.image(1, x[1][i] - x[1][j]),
+                   dz = box.image(2, x[2][i] - x[2][j]);
+      const double sum = r[i] + r[j];
+      const double r2 = dx * dx + dy * dy + dz * dz;
+      if (r2 >= sum * sum || r2 == 0.0) {
+        touching_[k] = 0;
+        continue;
+      }
+      ++touching_now;
+      if (!touching_[k]) {
+        touching_[k] = 1;
+        hist_[k] = {0.0, 0.0, 0.0};
+        if (i < nown) collisions_.add(1.0);
+      }
+      const double dist = std::sqrt(r2);
+      const double d[3] = {dx, dy, dz};
+      const double dv[3] = {v[0][i] - v[0][j], v[1][i] - v[1][j], v[2][i] - v[2][j]};
+      const double wi[3] = {w[0][i], w[1][i], w[2][i]}, wj[3] = {w[0][j], w[1][j], w[2][j]};
+      contact::ContactForce cf;
+      contact::hertz_mindlin(pair_, d, dist, sum - dist, r[i], r[j], r[i] * r[j] / sum,
+                             m[i] * m[j] / (m[i] + m[j]), dv, wi, wj, h, hist_[k].data(), cf);
+      for (int a = 0; a < 3; ++a) {
+        force_[a][i] += cf.f[a];
+        torque_[a][i] += cf.ti[a];
+        force_[a][j] -= cf.f[a];
+        torque_[a][j] += cf.tj[a];
+      }
+    }
+    for (const auto& [i, wi] : wall_pairs) {
+      const double xi[3] = {x[0][i], x[1][i], x[2][i]};
+      double s = 0.0, nrm[3];
+      const PairKey key{id[i], ~static_cast<std::uint64_t>(wi)};
+      if (!p_.walls[wi].distance(xi, s, nrm) || s >= r[i] || s <= 0.0) {
+        wall_history_.erase(key);
+        continue;
+      }
+      ++touching_now;
+      auto [it, fresh] = wall_history_.try_emplace(key, std::array<double, 3>{0.0, 0.0, 0.0});
+      if (fresh && i < nown) wall_collisions_.add(1.0);
+      const double d[3] = {s * nrm[0], s * nrm[1], s * nrm[2]};
+      const double dv[3] = {v[0][i], v[1][i], v[2][i]};
+      const double wv[3] = {w[0][i], w[1][i], w[2][i]};
+      contact::ContactForce cf;
+      contact::hertz_mindlin(pair_, d, s, r[i] - s, r[i], 0.0, r[i], m[i], dv, wv, zero, h,
+                             it->second.data(), cf);
+      for (int a = 0; a < 3; ++a) {
+        force_[a][i] += cf.f[a];
+        torque_[a][i] += cf.ti[a];
+      }
+    }
+    for (auto i : sub_particles_) {
+      const double sv = h / m[i], sw = h / (0.4 * m[i] * r[i] * r[i]);
+      for (int a = 0; a < 3; ++a) {
+        v[a][i] += sv * force_[a][i];
+        w[a][i] += sw * torque_[a][i];
+        x[a][i] += 0.5 * h * v[a][i];
+      }
+    }
+    contacts_now_ = touching_now;
+  }
+  // walls no longer near leave the history
+  for (const auto& [i, wi] : wall_pairs) {
+    const PairKey key{id[i], ~static_cast<std::uint64_t>(wi)};
+    if (auto it = wall_history_.find(key); it != wall_history_.end())
+      next_wall_history_[key] = it->second;
+  }
+  wall_history_.swap(next_wall_history_);
+  substeps_taken_ += K;
 }
 
 std::vector<std::pair<std::string, std::vector<double>>> Contact::save_state() const {
@@ -332,6 +504,11 @@ void register_contact_unit(UnitRegistry& registry) {
         .def("0.2")
         .positive()
         .at_most(1.0);
+    s.boolean(
+         "multirate",
+         "Sub-cycle contacts inside the solver step (dt may exceed the contact step; particles "
+         "that cannot touch anything in a step fly ballistically; needs skin >= 4 v dt)")
+        .def("false");
     s.string_list("periodic", "Periodic axes of the domain box, e.g. [x, y, z] (default none)");
     auto& w = s.section_list("walls", "Walls (planes, cylinders) of the particle material");
     w.choice("type", {"plane", "cylinder"}, "Wall shape").require();
@@ -357,6 +534,7 @@ void register_contact_unit(UnitRegistry& registry) {
     p.max_diameter = s.number("max_diameter");
     p.skin = s.number("skin");
     p.time_step_safety = s.number("time_step_safety");
+    p.multirate = s.boolean("multirate");
     if (p.min_diameter > p.max_diameter)
       throw InputError("contact: expected min_diameter <= max_diameter");
     const auto& dom = c.root.section("domain");

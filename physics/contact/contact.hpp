@@ -23,7 +23,17 @@
 //
 // Time step: max_dt() = safety x Rayleigh time of the smallest declared particle,
 // T_R = pi R sqrt(rho/G) / (0.1631 nu + 0.8766) (Li, Xu & Thornton, Powder Technol. 160 (2005)
-// 219). Multi-rate: see substeps in the README of the unit (contact.cpp, register_contact_unit).
+// 219).
+//
+// Multi-rate (multirate: true): max_dt() sets no limit and the solver step DT is split (Strang):
+// the flight unit's half kicks with the other forces around a "drift" in which the contact unit
+// integrates the contact forces. Particles that cannot touch anything during DT (gap larger than
+// twice their closing distance v DT) just keep the flight unit's exact ballistic drift; the others
+// (set S, with their partners and walls) are moved back to the start of the step and sub-cycled
+// with position Verlet at h = safety x T_R <= DT. A free stream thus costs one list check per
+// solver step. Requires skin >= 4 v_max DT (checked) so that every pair that can touch within DT
+// is in the list. Limit: a ghost in S moves with the contacts this rank knows; a contact cluster
+// longer than the ghost layer across a rank boundary makes the result depend on the rank count.
 #pragma once
 
 #include <array>
@@ -51,6 +61,7 @@ struct ContactParams {
   double max_diameter = 10e-6;    // largest particle expected (cells, ghost cutoff)
   double skin = 0.5e-6;
   double time_step_safety = 0.2;  // fraction of the Rayleigh time
+  bool multirate = false;         // sub-cycle contacts inside the solver step
   contact::PeriodicBox box;
   std::vector<contact::Wall> walls;
 };
@@ -75,6 +86,7 @@ class Contact : public ProcessUnit {
   const contact::PairConstants& pair_constants() const { return pair_; }
   std::size_t neighbour_builds() const { return list_.builds(); }
   std::size_t active_contacts() const { return contacts_now_; }
+  std::size_t substeps_taken() const { return substeps_taken_; }
 
  private:
   struct PairKey {
@@ -95,6 +107,8 @@ class Contact : public ProcessUnit {
   // Try to carry the list over to a new particle order; false if a full build is needed.
   bool remap_list(const std::vector<std::uint64_t>& id, std::size_t n, std::size_t nown,
                   const double* const x[3]);
+  // Multi-rate step: sub-cycle the particles that can touch something during ctx.dt.
+  void apply_multirate(ParticleStore& p, const StepContext& ctx, std::size_t n, std::size_t nown);
   // Histories of the pairs in contact, by id pair (for a full build and for checkpoints).
   History touching_histories() const;
 
@@ -115,6 +129,10 @@ class Contact : public ProcessUnit {
   std::vector<unsigned char> found_;
   std::vector<std::uint32_t> kept_;
   std::size_t contacts_now_ = 0;
+  std::size_t substeps_taken_ = 0;  // multi-rate: substeps over the run (diagnostics, tests)
+  std::vector<std::uint32_t> sub_pairs_, sub_particles_;
+  std::vector<unsigned char> in_sub_;
+  std::vector<double> force_[3];
   ExactSum collisions_, wall_collisions_;
 };
 

@@ -257,3 +257,67 @@ TEST(EnergyConservation, ElasticFrictionlessGasInAWalledBoxKeepsItsKineticEnergy
   // and not cumulative; 1e-3 bounds what remains when no contact is active.
   EXPECT_LT(worst, 1e-3);
 }
+
+TEST(Multirate, ImpactInsideOneLongSolverStepKeepsTheRestitution) {
+  // Solver step 40 ns (2.4 contact durations at 1 m/s); contacts sub-cycled at 0.01 T_R = 0.03 ns
+  // (~550 substeps per contact, position Verlet): restitution to 2e-3 (first-order start and end
+  // of the contact as in the single-rate test, with half as many steps per contact).
+  ContactParams cp;
+  cp.multirate = true;
+  cp.time_step_safety = 0.01;
+  cp.min_diameter = kD;
+  ParticleStore p;
+  test::add_sphere(p, 1, kD, {-kD / 2 - 0.1e-6, 0, 0}, {0.5, 0.01, 0});
+  test::add_sphere(p, 2, kD, {kD / 2 + 0.1e-6, 0, 0}, {-0.5, 0, 0});
+  Contact c(cp);
+  EXPECT_TRUE(std::isinf(c.max_dt()));
+  Flight fl(FlightParams{});
+  const double DT = 40e-9;
+  for (std::uint64_t s = 0; s < 20; ++s) test::verlet_step(fl, c, p, DT, s);
+  EXPECT_EQ(c.tallies()[0].sum->value(), 1.0);
+  EXPECT_NEAR((p[Field::vx][1] - p[Field::vx][0]) / 1.0, 0.5, 2e-3);
+  // momentum is exchanged in equal and opposite kicks
+  EXPECT_NEAR(p[Field::vx][0] + p[Field::vx][1], 0.0, 1e-12);
+  EXPECT_GT(c.substeps_taken(), 500u);
+  EXPECT_LT(c.substeps_taken(), 20u * 1400u);  // not every step is sub-cycled
+}
+
+TEST(Multirate, FreeFlightIsNotSubcycledAndStaysBallistic) {
+  ContactParams cp;
+  cp.multirate = true;
+  ParticleStore p;
+  test::add_sphere(p, 1, kD, {0, 0, 0}, {1, 0, 0});
+  test::add_sphere(p, 2, kD, {0, 20e-6, 0}, {0, -0.1, 0});
+  Contact c(cp);
+  FlightParams fp;
+  fp.gravity = {0, 0, -9.81};
+  Flight fl(fp);
+  const double DT = 50e-9;
+  for (std::uint64_t s = 0; s < 100; ++s) test::verlet_step(fl, c, p, DT, s);
+  EXPECT_EQ(c.substeps_taken(), 0u);
+  const double t = 100 * DT;
+  EXPECT_NEAR(p[Field::px][0], t, 1e-15);
+  EXPECT_NEAR(p[Field::pz][0], -0.5 * 9.81 * t * t, 1e-18);
+}
+
+TEST(Multirate, GrossSlidingImpactOnAWallMatchesCoulomb) {
+  // as ObliqueImpact.GrossSlidingMatchesTheCoulombImpulseElastic, with 20 ns solver steps
+  ContactParams cp;
+  cp.multirate = true;
+  cp.time_step_safety = 0.01;
+  cp.min_diameter = kD;
+  cp.restitution = 1.0;
+  contact::Wall floor;
+  floor.direction = {0, 0, 1};
+  cp.walls.push_back(floor);
+  ParticleStore p;
+  const double vn = 1.0, vt = 2.5, mu = 0.3;
+  test::add_sphere(p, 1, kD, {0, 0, kD / 2 + 30e-9}, {vt, 0, -vn});
+  Contact c(cp);
+  Flight fl(FlightParams{});
+  for (std::uint64_t s = 0; s < 10; ++s) test::verlet_step(fl, c, p, 20e-9, s);
+  EXPECT_EQ(c.tallies()[1].sum->value(), 1.0);
+  EXPECT_NEAR(p[Field::vz][0], vn, 1e-3);
+  EXPECT_NEAR(p[Field::vx][0], vt - 2 * mu * vn, 2e-3 * vt);
+  EXPECT_NEAR(kD / 2 * p[Field::wy][0], 5 * mu * vn, 2e-3 * 5 * mu * vn);
+}
