@@ -98,19 +98,20 @@ bool Contact::remap_list(const std::vector<std::uint64_t>& id, std::size_t n, st
 }
 
 void Contact::update_list(const ParticleStore& p, const double* const x[3], std::size_t n,
-                          std::size_t nown) {
+                          std::size_t nown, double skin) {
   const auto& id = p.ids();
   const bool same_set = list_ids_.size() == n && list_owned_ == nown &&
                         std::equal(id.begin(), id.end(), list_ids_.begin());
-  if (same_set && !list_.needs_rebuild(x, n, p_.box)) return;
-  if (!same_set && list_.builds() > 0 && remap_list(id, n, nown, x) &&
+  const bool skin_ok = list_.skin() >= skin;
+  if (same_set && skin_ok && !list_.needs_rebuild(x, n, p_.box)) return;
+  if (!same_set && skin_ok && list_.builds() > 0 && remap_list(id, n, nown, x) &&
       !list_.needs_rebuild(x, n, p_.box))
     return;
   // full build; the histories of the pairs in contact move over by id
   History carry = list_ids_.empty() ? History{} : touching_histories();
   carry.merge(pending_);
   pending_.clear();
-  list_.build(x, radius_.data(), active_.data(), id.data(), n, p_.skin, p_.box);
+  list_.build(x, radius_.data(), active_.data(), id.data(), n, skin, p_.box);
   list_ids_.assign(id.begin(), id.end());
   list_owned_ = nown;
   const auto& L1 = list_.first();
@@ -153,7 +154,7 @@ void Contact::apply(Stage, ParticleStore& p, const StepContext& ctx) {
     apply_multirate(p, ctx, n, nown);
     return;
   }
-  update_list(p, x, n, nown);
+  update_list(p, x, n, nown, p_.skin);
   for (auto& t : torque_) t.assign(nown, 0.0);
 
   // Pairs in (lower id, higher id) order: each particle's sum runs over increasing partner id.
@@ -254,12 +255,8 @@ void Contact::apply_multirate(ParticleStore& p, const StepContext& ctx, std::siz
   for (std::size_t i = 0; i < n; ++i)
     if (active_[i])
       vmax = std::max(vmax, std::fabs(v[0][i]) + std::fabs(v[1][i]) + std::fabs(v[2][i]));
-  if (4.0 * vmax * DT > p_.skin)
-    throw std::runtime_error("contact: multirate needs skin >= 4 v_max dt (v_max " +
-                             std::to_string(vmax) + " m/s at step " + std::to_string(ctx.step) +
-                             "): raise contact.skin or lower dt");
   const double* const xc[3] = {x[0], x[1], x[2]};
-  update_list(p, xc, n, nown);
+  update_list(p, xc, n, nown, std::max(p_.skin, 4.0 * vmax * DT));
   const auto& L1 = list_.first();
   const auto& L2 = list_.second();
 
@@ -507,7 +504,8 @@ void register_contact_unit(UnitRegistry& registry) {
     s.boolean(
          "multirate",
          "Sub-cycle contacts inside the solver step (dt may exceed the contact step; particles "
-         "that cannot touch anything in a step fly ballistically; needs skin >= 4 v dt)")
+         "that cannot touch anything in a step fly ballistically; the list skin grows to 4 v_max "
+         "dt if needed)")
         .def("false");
     s.string_list("periodic", "Periodic axes of the domain box, e.g. [x, y, z] (default none)");
     auto& w = s.section_list("walls", "Walls (planes, cylinders) of the particle material");

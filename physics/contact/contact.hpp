@@ -19,7 +19,9 @@
 // across the periodic faces unshifted; the unit takes the minimum image.
 //
 // Tangential history lives in the unit, keyed by the (lower id, higher id) pair (walls: the
-// particle id and the wall), because the particle store is at its memory budget.
+// particle id and the wall), because the particle store is at its memory budget. Checkpoints hold
+// the union over ranks (rank_local_state); after a restart each rank takes the pairs it sees, on
+// any rank count. It does not migrate with particles: see the ghost-ghost pairs above.
 //
 // Time step: max_dt() = safety x Rayleigh time of the smallest declared particle,
 // T_R = pi R sqrt(rho/G) / (0.1631 nu + 0.8766) (Li, Xu & Thornton, Powder Technol. 160 (2005)
@@ -31,9 +33,11 @@
 // twice their closing distance v DT) just keep the flight unit's exact ballistic drift; the others
 // (set S, with their partners and walls) are moved back to the start of the step and sub-cycled
 // with position Verlet at h = safety x T_R <= DT. A free stream thus costs one list check per
-// solver step. Requires skin >= 4 v_max DT (checked) so that every pair that can touch within DT
-// is in the list. Limit: a ghost in S moves with the contacts this rank knows; a contact cluster
-// longer than the ghost layer across a rank boundary makes the result depend on the rank count.
+// solver step. Every pair that can touch within DT must be in the list: the list is rebuilt with
+// a skin of at least 4 v_max DT when the case's skin is smaller. Limits: the ghost layer keeps the
+// case's skin (a particle faster than skin / (4 DT) near a rank boundary can miss a ghost
+// partner), and a ghost in S moves with the contacts this rank knows, so a contact cluster longer
+// than the ghost layer across a rank boundary makes the result depend on the rank count.
 #pragma once
 
 #include <array>
@@ -82,6 +86,7 @@ class Contact : public ProcessUnit {
   std::array<bool, 3> periodic_axes() const override { return p_.box.periodic; }
   std::vector<std::pair<std::string, std::vector<double>>> save_state() const override;
   void load_state(const std::vector<std::pair<std::string, std::vector<double>>>& s) override;
+  bool rank_local_state() const override { return true; }
 
   const contact::PairConstants& pair_constants() const { return pair_; }
   std::size_t neighbour_builds() const { return list_.builds(); }
@@ -101,9 +106,10 @@ class Contact : public ProcessUnit {
   };
   using History = std::unordered_map<PairKey, std::array<double, 3>, PairKeyHash>;
 
-  // Bring the neighbour list (and the per-pair history) up to date with the local particles.
+  // Bring the neighbour list (and the per-pair history) up to date with the local particles;
+  // skin: the least skin of the list (multirate may need more than the case's).
   void update_list(const ParticleStore& p, const double* const x[3], std::size_t n,
-                   std::size_t nown);
+                   std::size_t nown, double skin);
   // Try to carry the list over to a new particle order; false if a full build is needed.
   bool remap_list(const std::vector<std::uint64_t>& id, std::size_t n, std::size_t nown,
                   const double* const x[3]);

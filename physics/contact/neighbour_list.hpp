@@ -50,6 +50,7 @@ class NeighbourList {
   const std::vector<std::uint32_t>& first() const { return first_; }
   const std::vector<std::uint32_t>& second() const { return second_; }
   std::size_t builds() const { return builds_; }
+  double skin() const { return skin_; }
 
  private:
   std::vector<std::uint32_t> first_, second_;

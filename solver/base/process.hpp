@@ -84,6 +84,9 @@ class ProcessUnit {
   // It must be the same on every rank (the solver saves rank 0's copy).
   virtual std::vector<std::pair<std::string, std::vector<double>>> save_state() const { return {}; }
   virtual void load_state(const std::vector<std::pair<std::string, std::vector<double>>>&) {}
+  // True if save_state() holds this rank's share only (contact histories): the solver then writes
+  // the concatenation over ranks (same keys on every rank) and every rank loads all of it.
+  virtual bool rank_local_state() const { return false; }
 };
 
 // What a factory gets: its own validated section and the whole case (for shared sections such as

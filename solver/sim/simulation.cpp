@@ -275,7 +275,20 @@ std::string Simulation::write_checkpoint_now() {
   meta.seed = seed_;
   for (auto& u : units_) {
     for (const auto& t : u->tallies()) meta.tallies[u->name() + "." + t.name] = allreduce(comm_, *t.sum);
-    for (auto& [k, v] : u->save_state()) meta.unit_state[u->name()][k] = v;
+    for (auto& [k, v] : u->save_state()) {
+      if (!u->rank_local_state()) {
+        meta.unit_state[u->name()][k] = v;
+        continue;
+      }
+      // every rank's share, in rank order, on every rank
+      int count = static_cast<int>(v.size());
+      std::vector<int> counts(size_), displs(size_ + 1, 0);
+      MPI_Allgather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, comm_);
+      for (int r = 0; r < size_; ++r) displs[r + 1] = displs[r] + counts[r];
+      std::vector<double> all(displs[size_]);
+      MPI_Allgatherv(v.data(), count, MPI_DOUBLE, all.data(), counts.data(), displs.data(), MPI_DOUBLE, comm_);
+      meta.unit_state[u->name()][k] = std::move(all);
+    }
   }
   for (int s = 0; s < kParticleStateCount; ++s) {
     meta.tallies[fmt::format("solver.removed_count.{}", s)] = allreduce(comm_, removed_count_[s]);
