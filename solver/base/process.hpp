@@ -79,6 +79,9 @@ class ProcessUnit {
   virtual double max_dt() const { return std::numeric_limits<double>::infinity(); }
   // Distance within which this unit needs neighbour particles from other ranks (contacts).
   virtual double ghost_cutoff() const { return 0.0; }
+  // Axes along which the domain box is periodic for this unit (contacts): the solver then wraps
+  // positions into the box before the force stage and sends ghosts across those faces.
+  virtual std::array<bool, 3> periodic_axes() const { return {false, false, false}; }
   // True if the unit needs every particle on the rank that owns its position at its stages
   // (grid deposits, neighbour lists); otherwise the solver migrates lazily.
   virtual bool needs_ownership() const { return false; }
@@ -107,6 +110,10 @@ class ProcessUnit {
   // Node fields (and surfaces) this unit wants written into the run's .pvd series as
   // OUT/fields_NNNNNN.pvti and OUT/surfaces.vtp; nullptr: none. Collective (may call PETSc).
   virtual const GridOutput* grid_output() { return nullptr; }
+
+  // True if save_state() holds this rank's share only (contact histories): the solver then writes
+  // the concatenation over ranks (same keys on every rank) and every rank loads all of it.
+  virtual bool rank_local_state() const { return false; }
 };
 
 // What a factory gets: its own validated section and the whole case (for shared sections such as

@@ -208,7 +208,8 @@ ParticleStore gather_box(const ParticleStore& p, const Decomposition& d, const V
   return out;
 }
 
-void exchange_ghosts(ParticleStore& p, const Decomposition& d, double cutoff) {
+void exchange_ghosts(ParticleStore& p, const Decomposition& d, double cutoff,
+                     const std::array<bool, 3>& periodic) {
   p.drop_ghosts();
   const int size = d.size();
   if (size == 1 || cutoff <= 0.0) return;
@@ -218,12 +219,20 @@ void exchange_ghosts(ParticleStore& p, const Decomposition& d, double cutoff) {
   std::vector<std::vector<double>> send(size);
   std::vector<std::array<Vec3, 2>> boxes(size);
   for (int r = 0; r < size; ++r) boxes[r] = d.box(r);
+  Vec3 len{};
+  for (int a = 0; a < 3; ++a) len[a] = d.hi()[a] - d.lo()[a];
   for (std::size_t i = 0; i < n; ++i) {
     for (int r = 0; r < size; ++r) {
       if (r == d.rank()) continue;
       bool near = true;
-      for (int a = 0; a < 3 && near; ++a)
-        near = x[a][i] >= boxes[r][0][a] - cutoff && x[a][i] <= boxes[r][1][a] + cutoff;
+      for (int a = 0; a < 3 && near; ++a) {
+        const double lo = boxes[r][0][a] - cutoff, hi = boxes[r][1][a] + cutoff;
+        near = x[a][i] >= lo && x[a][i] <= hi;
+        // periodic image one box length away (positions are wrapped into the box)
+        if (!near && periodic[a])
+          near = (x[a][i] + len[a] >= lo && x[a][i] + len[a] <= hi) ||
+                 (x[a][i] - len[a] >= lo && x[a][i] - len[a] <= hi);
+      }
       if (!near) continue;
       auto& b = send[r];
       b.resize(b.size() + stride);
@@ -234,6 +243,20 @@ void exchange_ghosts(ParticleStore& p, const Decomposition& d, double cutoff) {
   std::size_t count = 0;
   for (std::size_t off = 0; off < in.size(); off += stride, ++count) p.unpack_append(in.data() + off, kGhost);
   p.mark_ghosts(count);
+}
+
+void wrap_periodic(ParticleStore& p, const Decomposition& d, const std::array<bool, 3>& periodic) {
+  const std::size_t n = p.size() - p.ghost_count();
+  for (int a = 0; a < 3; ++a) {
+    if (!periodic[a]) continue;
+    double* x = p.ptr(a == 0 ? Field::px : a == 1 ? Field::py : Field::pz);
+    const double lo = d.lo()[a], hi = d.hi()[a], len = hi - lo;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (x[i] >= hi) x[i] -= len * std::floor((x[i] - lo) / len);
+      else if (x[i] < lo) x[i] += len * std::ceil((lo - x[i]) / len);
+      if (x[i] >= hi) x[i] = lo;  // round-off of a particle just below lo
+    }
+  }
 }
 
 }  // namespace mps

@@ -29,6 +29,8 @@ class Decomposition {
   MPI_Comm comm() const { return comm_; }
   const std::array<int, 3>& dims() const { return dims_; }
   const std::array<int, 3>& coords() const { return coords_; }
+  const Vec3& lo() const { return lo_; }
+  const Vec3& hi() const { return hi_; }
   int stream_axis() const { return axis_; }
 
   // Owner rank of a point; points outside the box belong to the nearest box.
@@ -67,6 +69,11 @@ ParticleStore gather_box(const ParticleStore& p, const Decomposition& d, const V
 
 // Append copies of neighbours' particles within `cutoff` of this rank's box as ghosts
 // (ParticleStore::mark_ghosts). Collective. Drop them with ParticleStore::drop_ghosts().
-void exchange_ghosts(ParticleStore& p, const Decomposition& d, double cutoff);
+// Along periodic axes, particles within `cutoff` of another rank's box across a periodic face are
+// sent too, with their positions unshifted (the unit takes the minimum image); none to itself.
+void exchange_ghosts(ParticleStore& p, const Decomposition& d, double cutoff,
+                     const std::array<bool, 3>& periodic = {false, false, false});
+// Wrap positions into the box along periodic axes.
+void wrap_periodic(ParticleStore& p, const Decomposition& d, const std::array<bool, 3>& periodic);
 
 }  // namespace mps

@@ -2,6 +2,7 @@
 
 #include "physics/beam/electron_beam.hpp"
 #include "physics/charging/charging_unit.hpp"
+#include "physics/contact/contact.hpp"
 #include "physics/electrostatics/electrostatics.hpp"
 #include "physics/flight/domain_boundary.hpp"
 #include "physics/flight/flight.hpp"
@@ -17,6 +18,7 @@ const UnitRegistry& builtin_units() {
     // Registration order is the order within a stage of the time step (DESIGN.md section 2).
     register_injector_unit(r);
     register_flight_unit(r);
+    register_contact_unit(r);         // Stage::force: contact forces and torques
     register_electrostatics_unit(r);  // Stage::force: q E into fx, fy, fz
     register_beam_unit(r, read_response_table);
     register_thermal_unit(r);

@@ -93,6 +93,7 @@ Simulation::Simulation(MPI_Comm comm, const Case& c, const RunOptions& options)
     units_.push_back(info->make(UnitContext{case_.root.section(name), case_.root, case_.file}));
     dt_ = std::min(dt_, units_.back()->max_dt());
     ghost_cutoff_ = std::max(ghost_cutoff_, units_.back()->ghost_cutoff());
+    for (int a = 0; a < 3; ++a) periodic_[a] = periodic_[a] || units_.back()->periodic_axes()[a];
     ownership_each_step_ = ownership_each_step_ || units_.back()->needs_ownership();
   }
   unit_seconds_.assign(units_.size(), 0.0);
@@ -190,8 +191,9 @@ void Simulation::step() {
         }
       }
     } else if (s == Stage::force) {
+      if (periodic_[0] || periodic_[1] || periodic_[2]) wrap_periodic(particles_, *decomp_, periodic_);
       if (ownership_each_step_) migrate(particles_, *decomp_);
-      if (ghost_cutoff_ > 0.0) exchange_ghosts(particles_, *decomp_, ghost_cutoff_);
+      if (ghost_cutoff_ > 0.0) exchange_ghosts(particles_, *decomp_, ghost_cutoff_, periodic_);
       apply_stage(s, ctx);
       particles_.drop_ghosts();
     } else {
@@ -346,9 +348,21 @@ std::string Simulation::write_checkpoint_now() {
   meta.step = step_;
   meta.seed = seed_;
   for (auto& u : units_) {
-    for (const auto& t : u->tallies())
-      meta.tallies[u->name() + "." + t.name] = allreduce(comm_, *t.sum);
-    for (auto& [k, v] : u->save_state()) meta.unit_state[u->name()][k] = v;
+    for (const auto& t : u->tallies()) meta.tallies[u->name() + "." + t.name] = allreduce(comm_, *t.sum);
+    for (auto& [k, v] : u->save_state()) {
+      if (!u->rank_local_state()) {
+        meta.unit_state[u->name()][k] = v;
+        continue;
+      }
+      // every rank's share, in rank order, on every rank
+      int count = static_cast<int>(v.size());
+      std::vector<int> counts(size_), displs(size_ + 1, 0);
+      MPI_Allgather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, comm_);
+      for (int r = 0; r < size_; ++r) displs[r + 1] = displs[r] + counts[r];
+      std::vector<double> all(displs[size_]);
+      MPI_Allgatherv(v.data(), count, MPI_DOUBLE, all.data(), counts.data(), displs.data(), MPI_DOUBLE, comm_);
+      meta.unit_state[u->name()][k] = std::move(all);
+    }
   }
   for (int s = 0; s < kParticleStateCount; ++s) {
     meta.tallies[fmt::format("solver.removed_count.{}", s)] = allreduce(comm_, removed_count_[s]);

@@ -79,6 +79,7 @@ class Simulation {
   std::uint64_t migrate_every_ = 10;
   bool ownership_each_step_ = false;
   double rebalance_threshold_ = 1.2, ghost_cutoff_ = 0.0;
+  std::array<bool, 3> periodic_{false, false, false};  // union of the units' periodic axes
   double out_interval_ = 0.0, diag_interval_ = 0.0, ckpt_interval_ = 0.0;
   std::int64_t keep_ckpt_ = 2;
   bool final_ckpt_ = true;

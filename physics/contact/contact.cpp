@@ -1,0 +1,585 @@
+#include "physics/contact/contact.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <limits>
+#include <numbers>
+#include <stdexcept>
+#include <string>
+
+#include "physics/contact/restitution.hpp"
+#include "solver/base/errors.hpp"
+
+namespace mps {
+
+double rayleigh_time(double radius, double density, double youngs_modulus, double poisson_ratio) {
+  const double g = youngs_modulus / (2.0 * (1.0 + poisson_ratio));
+  return std::numbers::pi * radius * std::sqrt(density / g) / (0.1631 * poisson_ratio + 0.8766);
+}
+
+Contact::Contact(const ContactParams& p) : p_(p) {
+  const double E = p_.youngs_modulus, nu = p_.poisson_ratio;
+  const double G = E / (2.0 * (1.0 + nu));
+  // two bodies of the same material (walls too): 1/E* = 2 (1 - nu^2)/E, 1/G* = 2 (2 - nu)/G
+  pair_.e_star = E / (2.0 * (1.0 - nu * nu));
+  pair_.g_star = G / (2.0 * (2.0 - nu));
+  pair_.damping = contact::damping_from_restitution(p_.restitution, p_.damping);
+  pair_.tangential_damping_ratio = p_.tangential_damping_ratio;
+  pair_.friction = p_.friction;
+  pair_.rolling_friction = p_.rolling_friction;
+}
+
+double Contact::max_dt() const {
+  if (p_.multirate) return std::numeric_limits<double>::infinity();
+  return p_.time_step_safety *
+         rayleigh_time(0.5 * p_.min_diameter, p_.density, p_.youngs_modulus, p_.poisson_ratio);
+}
+
+std::vector<TallyRef> Contact::tallies() {
+  return {{"collisions_count", &collisions_}, {"wall_collisions_count", &wall_collisions_}};
+}
+
+Contact::History Contact::touching_histories() const {
+  History h;
+  const auto& L1 = list_.first();
+  const auto& L2 = list_.second();
+  for (std::size_t k = 0; k < L1.size(); ++k)
+    if (touching_[k]) h[{list_ids_[L1[k]], list_ids_[L2[k]]}] = hist_[k];
+  return h;
+}
+
+bool Contact::remap_list(const std::vector<std::uint64_t>& id, std::size_t n, std::size_t nown,
+                         const double* const x[3]) {
+  // Migration compacts the owned particles stably and appends arrivals; ghosts are refilled in
+  // their owners' order. Owned particles are matched by a merge walk, the rest by a hash of the
+  // unmatched old ids (ghosts and departures: a thin layer).
+  const std::size_t n_old = list_ids_.size();
+  index_map_.assign(n_old, -1);
+  found_.assign(n, 0);
+  std::size_t k = 0, j = 0;
+  while (k < list_owned_ && j < nown) {
+    if (list_ids_[k] == id[j]) {
+      index_map_[k++] = static_cast<std::int64_t>(j);
+      found_[j++] = 1;
+    } else {
+      ++k;
+    }
+  }
+  std::unordered_map<std::uint64_t, std::size_t> rest;
+  rest.reserve(2 * (n_old - list_owned_) + 64);
+  for (std::size_t o = 0; o < n_old; ++o)
+    if (index_map_[o] < 0 && !rest.emplace(list_ids_[o], o).second) return false;  // duplicate id
+  for (std::size_t i = 0; i < n; ++i) {
+    if (found_[i]) continue;
+    auto it = rest.find(id[i]);
+    if (it == rest.end()) {
+      // A new owned particle (injected) needs its pairs now. A new ghost enters the layer at
+      // ghost_cutoff = max_diameter + 2 skin from this rank's box: it cannot reach an owned
+      // particle before some particle has moved skin/2 (then the list is rebuilt).
+      if (i < nown) return false;
+      continue;
+    }
+    if (index_map_[it->second] >= 0) return false;  // duplicate id among the new particles
+    index_map_[it->second] = static_cast<std::int64_t>(i);
+  }
+  list_.remap(index_map_, x, n, kept_);
+  std::vector<std::array<double, 3>> hist(kept_.size());
+  std::vector<unsigned char> touching(kept_.size());
+  for (std::size_t q = 0; q < kept_.size(); ++q) {
+    hist[q] = hist_[kept_[q]];
+    touching[q] = touching_[kept_[q]];
+  }
+  hist_.swap(hist);
+  touching_.swap(touching);
+  list_ids_.assign(id.begin(), id.end());
+  list_owned_ = nown;
+  return true;
+}
+
+void Contact::update_list(const ParticleStore& p, const double* const x[3], std::size_t n,
+                          std::size_t nown, double skin) {
+  const auto& id = p.ids();
+  const bool same_set = list_ids_.size() == n && list_owned_ == nown &&
+                        std::equal(id.begin(), id.end(), list_ids_.begin());
+  const bool skin_ok = list_.skin() >= skin;
+  if (same_set && skin_ok && !list_.needs_rebuild(x, n, p_.box)) return;
+  if (!same_set && skin_ok && list_.builds() > 0 && remap_list(id, n, nown, x) &&
+      !list_.needs_rebuild(x, n, p_.box))
+    return;
+  // full build; the histories of the pairs in contact move over by id
+  History carry = list_ids_.empty() ? History{} : touching_histories();
+  carry.merge(pending_);
+  pending_.clear();
+  list_.build(x, radius_.data(), active_.data(), id.data(), n, skin, p_.box);
+  list_ids_.assign(id.begin(), id.end());
+  list_owned_ = nown;
+  const auto& L1 = list_.first();
+  const auto& L2 = list_.second();
+  hist_.assign(L1.size(), {0.0, 0.0, 0.0});
+  touching_.assign(L1.size(), 0);
+  if (carry.empty()) return;
+  for (std::size_t k = 0; k < L1.size(); ++k) {
+    auto it = carry.find({id[L1[k]], id[L2[k]]});
+    if (it == carry.end()) continue;
+    hist_[k] = it->second;
+    touching_[k] = 1;
+  }
+}
+
+void Contact::apply(Stage, ParticleStore& p, const StepContext& ctx) {
+  const std::size_t n = p.size(), nown = n - p.ghost_count();
+  const double* const x[3] = {p.ptr(Field::px), p.ptr(Field::py), p.ptr(Field::pz)};
+  const double* const v[3] = {p.ptr(Field::vx), p.ptr(Field::vy), p.ptr(Field::vz)};
+  double* const w[3] = {p.ptr(Field::wx), p.ptr(Field::wy), p.ptr(Field::wz)};
+  double* const f[3] = {p.ptr(Field::fx), p.ptr(Field::fy), p.ptr(Field::fz)};
+  const double* m = p.ptr(Field::mass);
+  const double* dia = p.ptr(Field::diameter);
+  const auto& id = p.ids();
+  const auto* st = p.states().data();
+  const double dt = ctx.dt;
+  const auto& box = p_.box;
+
+  radius_.resize(n);
+  active_.resize(n);
+  const double dmax = p_.max_diameter * (1.0 + 1e-12);
+  for (std::size_t i = 0; i < n; ++i) {
+    radius_[i] = 0.5 * dia[i];
+    active_[i] = st[i] == ParticleState::flying || st[i] == ParticleState::in_rotor;
+    if (active_[i] && dia[i] > dmax)
+      throw std::runtime_error("contact: particle " + std::to_string(id[i]) + " at step " +
+                               std::to_string(ctx.step) + " is larger than contact.max_diameter");
+  }
+  if (p_.multirate) {
+    apply_multirate(p, ctx, n, nown);
+    return;
+  }
+  update_list(p, x, n, nown, p_.skin);
+  for (auto& t : torque_) t.assign(nown, 0.0);
+
+  // Pairs in (lower id, higher id) order: each particle's sum runs over increasing partner id.
+  // Every local pair is evaluated, ghost-ghost pairs for their history only.
+  const auto& L1 = list_.first();
+  const auto& L2 = list_.second();
+  const double* r = radius_.data();
+  std::size_t touching_now = 0;
+  for (std::size_t k = 0; k < L1.size(); ++k) {
+    const std::uint32_t i = L1[k], j = L2[k];
+    const double dx = box.image(0, x[0][i] - x[0][j]), dy = box.image(1, x[1][i] - x[1][j]),
+                 dz = box.image(2, x[2][i] - x[2][j]);
+    const double sum = r[i] + r[j];
+    const double r2 = dx * dx + dy * dy + dz * dz;
+    if (r2 >= sum * sum || r2 == 0.0 || !active_[i] || !active_[j]) {
+      touching_[k] = 0;
+      continue;
+    }
+    ++touching_now;
+    if (!touching_[k]) {
+      touching_[k] = 1;
+      hist_[k] = {0.0, 0.0, 0.0};
+      if (i < nown) collisions_.add(1.0);  // each pair counted once: by the owner of the lower id
+    }
+    const double dist = std::sqrt(r2);
+    const double d[3] = {dx, dy, dz};
+    const double dv[3] = {v[0][i] - v[0][j], v[1][i] - v[1][j], v[2][i] - v[2][j]};
+    const double wi[3] = {w[0][i], w[1][i], w[2][i]}, wj[3] = {w[0][j], w[1][j], w[2][j]};
+    contact::ContactForce cf;
+    contact::hertz_mindlin(pair_, d, dist, sum - dist, r[i], r[j], r[i] * r[j] / sum,
+                           m[i] * m[j] / (m[i] + m[j]), dv, wi, wj, dt, hist_[k].data(), cf);
+    if (i < nown)
+      for (int a = 0; a < 3; ++a) {
+        f[a][i] += cf.f[a];
+        torque_[a][i] += cf.ti[a];
+      }
+    if (j < nown)
+      for (int a = 0; a < 3; ++a) {
+        f[a][j] -= cf.f[a];
+        torque_[a][j] += cf.tj[a];
+      }
+  }
+  // walls after the pairs, in declaration order; ghosts too, for their history only (a particle
+  // sliding on a wall keeps its history when it migrates)
+  next_wall_history_.clear();
+  const double zero[3] = {0.0, 0.0, 0.0};
+  for (std::size_t wall_index = 0; wall_index < p_.walls.size(); ++wall_index) {
+    const auto& wall = p_.walls[wall_index];
+    const std::uint64_t tag = ~static_cast<std::uint64_t>(wall_index);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if (!active_[i]) continue;
+      const double xi[3] = {x[0][i], x[1][i], x[2][i]};
+      double s = 0.0, nrm[3];
+      if (!wall.distance(xi, s, nrm) || s >= r[i] || s <= 0.0) continue;
+      ++touching_now;
+      const PairKey key{id[i], tag};
+      std::array<double, 3> h{0.0, 0.0, 0.0};
+      if (auto it = wall_history_.find(key); it != wall_history_.end())
+        h = it->second;
+      else if (i < nown)
+        wall_collisions_.add(1.0);
+      const double d[3] = {s * nrm[0], s * nrm[1], s * nrm[2]};
+      const double dv[3] = {v[0][i], v[1][i], v[2][i]};
+      const double wi[3] = {w[0][i], w[1][i], w[2][i]};
+      contact::ContactForce cf;
+      contact::hertz_mindlin(pair_, d, s, r[i] - s, r[i], 0.0, r[i], m[i], dv, wi, zero, dt,
+                             h.data(), cf);
+      next_wall_history_[key] = h;
+      if (i < nown)
+        for (int a = 0; a < 3; ++a) {
+          f[a][i] += cf.f[a];
+          torque_[a][i] += cf.ti[a];
+        }
+    }
+  }
+  wall_history_.swap(next_wall_history_);
+  contacts_now_ = touching_now;
+  // rotation: full kick with the torque of this step (leapfrog, see the header)
+  for (std::size_t i = 0; i < nown; ++i) {
+    if (torque_[0][i] == 0.0 && torque_[1][i] == 0.0 && torque_[2][i] == 0.0) continue;
+    const double s = dt / (0.4 * m[i] * r[i] * r[i]);
+    for (int a = 0; a < 3; ++a) w[a][i] += s * torque_[a][i];
+  }
+}
+
+void Contact::apply_multirate(ParticleStore& p, const StepContext& ctx, std::size_t n,
+                              std::size_t nown) {
+  double* const x[3] = {p.ptr(Field::px), p.ptr(Field::py), p.ptr(Field::pz)};
+  double* const v[3] = {p.ptr(Field::vx), p.ptr(Field::vy), p.ptr(Field::vz)};
+  double* const w[3] = {p.ptr(Field::wx), p.ptr(Field::wy), p.ptr(Field::wz)};
+  const double* m = p.ptr(Field::mass);
+  const auto& id = p.ids();
+  const auto& box = p_.box;
+  const double DT = ctx.dt;
+  const double* r = radius_.data();
+  // every pair that can touch within DT must be in the list: closing distance <= skin / 2
+  double vmax = 0.0;
+  for (std::size_t i = 0; i < n; ++i)
+    if (active_[i])
+      vmax = std::max(vmax, std::fabs(v[0][i]) + std::fabs(v[1][i]) + std::fabs(v[2][i]));
+  const double* const xc[3] = {x[0], x[1], x[2]};
+  update_list(p, xc, n, nown, std::max(p_.skin, 4.0 * vmax * DT));
+  const auto& L1 = list_.first();
+  const auto& L2 = list_.second();
+
+  // S: particles of pairs (and walls) whose gap at the start or the end of the drift is below
+  // twice the closing distance, or that touched at the last step
+  in_sub_.assign(n, 0);
+  sub_pairs_.clear();
+  auto speed = [&](std::size_t i) {
+    return std::fabs(v[0][i]) + std::fabs(v[1][i]) + std::fabs(v[2][i]);
+  };
+  for (std::size_t k = 0; k < L1.size(); ++k) {
+    const std::uint32_t i = L1[k], j = L2[k];
+    if (!active_[i] || !active_[j]) {
+      touching_[k] = 0;
+      continue;
+    }
+    double g1 = 0.0, g0 = 0.0;
+    for (int a = 0; a < 3; ++a) {
+      const double d1 = box.image(a, x[a][i] - x[a][j]);
+      const double d0 = d1 - DT * (v[a][i] - v[a][j]);
+      g1 += d1 * d1;
+      g0 += d0 * d0;
+    }
+    const double reach = r[i] + r[j] + 2.0 * (speed(i) + speed(j)) * DT;
+    if (touching_[k] || g1 < reach * reach || g0 < reach * reach) {
+      sub_pairs_.push_back(static_cast<std::uint32_t>(k));
+      in_sub_[i] = in_sub_[j] = 1;
+    } else {
+      touching_[k] = 0;
+    }
+  }
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> wall_pairs;  // (particle, wall)
+  for (std::size_t wi = 0; wi < p_.walls.size(); ++wi)
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if (!active_[i]) continue;
+      double s0 = 0.0, s1 = 0.0, nrm[3];
+      const double x1[3] = {x[0][i], x[1][i], x[2][i]};
+      const double x0[3] = {x1[0] - DT * v[0][i], x1[1] - DT * v[1][i], x1[2] - DT * v[2][i]};
+      const bool ok1 = p_.walls[wi].distance(x1, s1, nrm), ok0 = p_.walls[wi].distance(x0, s0, nrm);
+      const double reach = r[i] + 2.0 * speed(i) * DT;
+      if ((ok1 && s1 < reach) || (ok0 && s0 < reach)) {
+        wall_pairs.emplace_back(i, static_cast<std::uint32_t>(wi));
+        in_sub_[i] = 1;
+      }
+    }
+  sub_particles_.clear();
+  for (std::uint32_t i = 0; i < n; ++i)
+    if (in_sub_[i]) sub_particles_.push_back(i);
+  next_wall_history_.clear();
+  contacts_now_ = 0;
+  if (sub_particles_.empty()) {
+    wall_history_.clear();
+    return;
+  }
+  // back to the start of the drift, then K position-Verlet substeps with the contact forces
+  const double h_max = p_.time_step_safety * rayleigh_time(0.5 * p_.min_diameter, p_.density,
+                                                           p_.youngs_modulus, p_.poisson_ratio);
+  const auto K = static_cast<std::size_t>(std::ceil(DT / h_max * (1.0 - 1e-12)));
+  const double h = DT / static_cast<double>(K);
+  for (auto i : sub_particles_)
+    for (int a = 0; a < 3; ++a) x[a][i] -= DT * v[a][i];
+  for (int a = 0; a < 3; ++a) {
+    force_[a].assign(n, 0.0);
+    torque_[a].assign(n, 0.0);
+  }
+  const double zero[3] = {0.0, 0.0, 0.0};
+  for (std::size_t step = 0; step < K; ++step) {
+    for (auto i : sub_particles_)
+      for (int a = 0; a < 3; ++a) {
+        x[a][i] += 0.5 * h * v[a][i];
+        force_[a][i] = torque_[a][i] = 0.0;
+      }
+    std::size_t touching_now = 0;
+    for (auto k : sub_pairs_) {
+      const std::uint32_t i = L1[k], j = L2[k];
+      const double dx = box.image(0, x[0][i] - x[0][j]), dy = box.image(1, x[1][i] - x[1][j]),
+                   dz = box.image(2, x[2][i] - x[2][j]);
+      const double sum = r[i] + r[j];
+      const double r2 = dx * dx + dy * dy + dz * dz;
+      if (r2 >= sum * sum || r2 == 0.0) {
+        touching_[k] = 0;
+        continue;
+      }
+      ++touching_now;
+      if (!touching_[k]) {
+        touching_[k] = 1;
+        hist_[k] = {0.0, 0.0, 0.0};
+        if (i < nown) collisions_.add(1.0);
+      }
+      const double dist = std::sqrt(r2);
+      const double d[3] = {dx, dy, dz};
+      const double dv[3] = {v[0][i] - v[0][j], v[1][i] - v[1][j], v[2][i] - v[2][j]};
+      const double wi[3] = {w[0][i], w[1][i], w[2][i]}, wj[3] = {w[0][j], w[1][j], w[2][j]};
+      contact::ContactForce cf;
+      contact::hertz_mindlin(pair_, d, dist, sum - dist, r[i], r[j], r[i] * r[j] / sum,
+                             m[i] * m[j] / (m[i] + m[j]), dv, wi, wj, h, hist_[k].data(), cf);
+      for (int a = 0; a < 3; ++a) {
+        force_[a][i] += cf.f[a];
+        torque_[a][i] += cf.ti[a];
+        force_[a][j] -= cf.f[a];
+        torque_[a][j] += cf.tj[a];
+      }
+    }
+    for (const auto& [i, wi] : wall_pairs) {
+      const double xi[3] = {x[0][i], x[1][i], x[2][i]};
+      double s = 0.0, nrm[3];
+      const PairKey key{id[i], ~static_cast<std::uint64_t>(wi)};
+      if (!p_.walls[wi].distance(xi, s, nrm) || s >= r[i] || s <= 0.0) {
+        wall_history_.erase(key);
+        continue;
+      }
+      ++touching_now;
+      auto [it, fresh] = wall_history_.try_emplace(key, std::array<double, 3>{0.0, 0.0, 0.0});
+      if (fresh && i < nown) wall_collisions_.add(1.0);
+      const double d[3] = {s * nrm[0], s * nrm[1], s * nrm[2]};
+      const double dv[3] = {v[0][i], v[1][i], v[2][i]};
+      const double wv[3] = {w[0][i], w[1][i], w[2][i]};
+      contact::ContactForce cf;
+      contact::hertz_mindlin(pair_, d, s, r[i] - s, r[i], 0.0, r[i], m[i], dv, wv, zero, h,
+                             it->second.data(), cf);
+      for (int a = 0; a < 3; ++a) {
+        force_[a][i] += cf.f[a];
+        torque_[a][i] += cf.ti[a];
+      }
+    }
+    for (auto i : sub_particles_) {
+      const double sv = h / m[i], sw = h / (0.4 * m[i] * r[i] * r[i]);
+      for (int a = 0; a < 3; ++a) {
+        v[a][i] += sv * force_[a][i];
+        w[a][i] += sw * torque_[a][i];
+        x[a][i] += 0.5 * h * v[a][i];
+      }
+    }
+    contacts_now_ = touching_now;
+  }
+  // walls no longer near leave the history
+  for (const auto& [i, wi] : wall_pairs) {
+    const PairKey key{id[i], ~static_cast<std::uint64_t>(wi)};
+    if (auto it = wall_history_.find(key); it != wall_history_.end())
+      next_wall_history_[key] = it->second;
+  }
+  wall_history_.swap(next_wall_history_);
+  substeps_taken_ += K;
+}
+
+std::vector<std::pair<std::string, std::vector<double>>> Contact::save_state() const {
+  // pairs and walls in contact, sorted by key so the checkpoint does not depend on the hash order
+  History all = touching_histories();
+  for (const auto& [k, v] : wall_history_) all[k] = v;
+  for (const auto& [k, v] : pending_) all[k] = v;
+  std::vector<std::pair<PairKey, std::array<double, 3>>> h(all.begin(), all.end());
+  std::sort(h.begin(), h.end(), [](const auto& a, const auto& b) {
+    return a.first.a != b.first.a ? a.first.a < b.first.a : a.first.b < b.first.b;
+  });
+  std::vector<double> flat;
+  flat.reserve(5 * h.size());
+  for (const auto& [k, v] : h) {
+    flat.push_back(std::bit_cast<double>(k.a));
+    flat.push_back(std::bit_cast<double>(k.b));
+    flat.insert(flat.end(), v.begin(), v.end());
+  }
+  return {{"tangential_history", flat}};
+}
+
+void Contact::load_state(const std::vector<std::pair<std::string, std::vector<double>>>& s) {
+  for (const auto& [name, flat] : s) {
+    if (name != "tangential_history") continue;
+    pending_.clear();
+    wall_history_.clear();
+    for (std::size_t k = 0; k + 5 <= flat.size(); k += 5) {
+      const PairKey key{std::bit_cast<std::uint64_t>(flat[k]),
+                        std::bit_cast<std::uint64_t>(flat[k + 1])};
+      const std::array<double, 3> h{flat[k + 2], flat[k + 3], flat[k + 4]};
+      // wall keys carry ~wall_index (ids never come near 2^64 - walls)
+      if (key.b > ~static_cast<std::uint64_t>(p_.walls.size()))
+        wall_history_[key] = h;
+      else
+        pending_[key] = h;
+    }
+  }
+  list_ids_.clear();  // full neighbour build at the next step, which places the histories
+  list_owned_ = 0;
+}
+
+void register_contact_unit(UnitRegistry& registry) {
+  UnitInfo u;
+  u.name = "contact";
+  u.doc =
+      "Soft-sphere Hertz-Mindlin contacts between particles and with walls (planes, cylinders): "
+      "Hertz normal force with Tsuji-type damping set from a restitution coefficient, Mindlin "
+      "tangential spring with history and Coulomb limit, optional rolling friction; linked-cell "
+      "Verlet list with skin; time step from the Rayleigh time. Defaults: tungsten (E = 410 GPa, "
+      "nu = 0.28: Lassner & Schubert, Tungsten, Springer 1999, table 1.1; restitution and friction "
+      "are assumptions, see the keys).";
+  u.declare = [](SectionSpec& s) {
+    s.quantity("youngs_modulus", dim::pressure,
+               "Young's modulus (W: 410 GPa, Lassner & Schubert 1999)")
+        .def("410 GPa")
+        .positive();
+    s.quantity("poisson_ratio", dim::none, "Poisson ratio (W: 0.28, Lassner & Schubert 1999)")
+        .def("0.28")
+        .at_least(0.0)
+        .at_most(0.5);
+    s.quantity(
+         "restitution", dim::none,
+         "Normal coefficient of restitution, independent of speed in this model. No measured "
+         "value for W microspheres is known to us; 0.5 is the benchmark's value (metal spheres "
+         "above their yield speed, ~0.1-1 m/s at this size, rebound with 0.3-0.8)")
+        .def("0.5")
+        .positive()
+        .at_most(1.0);
+    s.quantity("friction", dim::none,
+               "Coulomb sliding friction coefficient (0.3: the benchmark's value; clean metals in "
+               "vacuum can exceed 0.5)")
+        .def("0.3")
+        .non_negative();
+    s.quantity("rolling_friction", dim::none, "Rolling friction coefficient mu_r (0: off)")
+        .def("0")
+        .non_negative();
+    s.quantity("tangential_damping_ratio", dim::none, "eta_t / eta_n (LAMMPS x_gamma_t)")
+        .def("1")
+        .non_negative();
+    s.choice("damping", {"exact", "tsuji", "coeff_restitution"},
+             "How the damping coefficient follows from the restitution: exact (solved: measured "
+             "restitution = set value), tsuji or coeff_restitution (LAMMPS's formulas, for "
+             "comparisons)")
+        .def("exact");
+    s.quantity("density", dim::density, "Particle density for the Rayleigh time")
+        .def("19250 kg/m^3")
+        .positive();
+    s.quantity("min_diameter", dim::length, "Smallest particle expected (sets the time step)")
+        .def("1 um")
+        .positive();
+    s.quantity("max_diameter", dim::length, "Largest particle expected (cells, ghost layer)")
+        .def("10 um")
+        .positive();
+    s.quantity("skin", dim::length, "Neighbour list skin (rebuild after skin/2 displacement)")
+        .def("0.5 um")
+        .positive();
+    s.quantity("time_step_safety", dim::none,
+               "Largest time step as a fraction of the Rayleigh time")
+        .def("0.2")
+        .positive()
+        .at_most(1.0);
+    s.boolean(
+         "multirate",
+         "Sub-cycle contacts inside the solver step (dt may exceed the contact step; particles "
+         "that cannot touch anything in a step fly ballistically; the list skin grows to 4 v_max "
+         "dt if needed)")
+        .def("false");
+    s.string_list("periodic", "Periodic axes of the domain box, e.g. [x, y, z] (default none)");
+    auto& w = s.section_list("walls", "Walls (planes, cylinders) of the particle material");
+    w.choice("type", {"plane", "cylinder"}, "Wall shape").require();
+    w.string("name", "Name of the wall").def("wall");
+    w.vector3("point", dim::length, "A point of the plane, or of the cylinder axis").require();
+    w.vector3("normal", dim::none, "Plane: normal pointing to the particle side");
+    w.vector3("axis", dim::none, "Cylinder: axis direction");
+    w.quantity("radius", dim::length, "Cylinder radius").positive();
+    w.choice("side", {"inside", "outside"}, "Cylinder: particles inside or outside").def("inside");
+  };
+  u.make = [](const UnitContext& c) -> std::unique_ptr<ProcessUnit> {
+    const auto& s = c.section;
+    ContactParams p;
+    p.youngs_modulus = s.number("youngs_modulus");
+    p.poisson_ratio = s.number("poisson_ratio");
+    p.restitution = s.number("restitution");
+    p.friction = s.number("friction");
+    p.rolling_friction = s.number("rolling_friction");
+    p.tangential_damping_ratio = s.number("tangential_damping_ratio");
+    p.damping = s.string("damping");
+    p.density = s.number("density");
+    p.min_diameter = s.number("min_diameter");
+    p.max_diameter = s.number("max_diameter");
+    p.skin = s.number("skin");
+    p.time_step_safety = s.number("time_step_safety");
+    p.multirate = s.boolean("multirate");
+    if (p.min_diameter > p.max_diameter)
+      throw InputError("contact: expected min_diameter <= max_diameter");
+    const auto& dom = c.root.section("domain");
+    const Vec3 lo = dom.vec3("lo"), hi = dom.vec3("hi");
+    if (s.has("periodic")) {
+      for (const auto& a : s.strings("periodic")) {
+        const int k = a == "x" ? 0 : a == "y" ? 1 : a == "z" ? 2 : -1;
+        if (k < 0)
+          throw InputError("contact.periodic: expected axis names x, y, z, got '" + a + "'");
+        p.box.periodic[k] = true;
+      }
+      const double range = 2.0 * p.max_diameter + 2.0 * p.skin;
+      for (int k = 0; k < 3; ++k) {
+        p.box.lo[k] = lo[k];
+        p.box.length[k] = hi[k] - lo[k];
+        if (p.box.periodic[k] && p.box.length[k] < 3.0 * range)
+          throw InputError(
+              "contact.periodic: the domain must be at least 3 x (2 max_diameter + 2 skin) "
+              "long along a periodic axis");
+      }
+    }
+    for (std::size_t k = 0; k < s.list_or_empty("walls").size(); ++k) {
+      const auto& ws = s.list_or_empty("walls")[k];
+      const std::string where = "contact.walls[" + std::to_string(k) + "]";
+      contact::Wall wall;
+      wall.name = ws.string("name");
+      wall.point = ws.vec3("point");
+      const bool plane = ws.string("type") == "plane";
+      wall.kind = plane ? contact::Wall::Kind::plane : contact::Wall::Kind::cylinder;
+      const char* dir_key = plane ? "normal" : "axis";
+      if (!ws.has(dir_key))
+        throw InputError(where + ": a " + ws.string("type") + " needs '" + dir_key + "'");
+      Vec3 d = ws.vec3(dir_key);
+      const double len = std::sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+      if (!(len > 0.0)) throw InputError(where + "." + dir_key + ": expected a non-zero vector");
+      for (auto& e : d) e /= len;
+      wall.direction = d;
+      if (!plane) {
+        if (!ws.has("radius")) throw InputError(where + ": a cylinder needs 'radius'");
+        wall.radius = ws.number("radius");
+        wall.inside = ws.string("side") == "inside";
+      }
+      p.walls.push_back(wall);
+    }
+    return std::make_unique<Contact>(p);
+  };
+  registry.add(std::move(u));
+}
+
+}  // namespace mps
