@@ -3,10 +3,12 @@
 #include "physics/beam/electron_beam.hpp"
 #include "physics/charging/charging_unit.hpp"
 #include "physics/electrostatics/electrostatics.hpp"
+#include "physics/capture/capture.hpp"
 #include "physics/flight/domain_boundary.hpp"
 #include "physics/flight/flight.hpp"
 #include "physics/flight/injector.hpp"
 #include "physics/thermal/thermal_unit.hpp"
+#include "physics/rotor/rotor.hpp"
 #include "solver/io/response_table_io.hpp"
 
 namespace mps {
@@ -16,11 +18,13 @@ const UnitRegistry& builtin_units() {
     UnitRegistry r;
     // Registration order is the order within a stage of the time step (DESIGN.md section 2).
     register_injector_unit(r);
+    register_rotor_unit(r);  // issue 6: after the injector (takes its feeding particles)
     register_flight_unit(r);
     register_electrostatics_unit(r);  // Stage::force: q E into fx, fy, fz
     register_beam_unit(r, read_response_table);
     register_thermal_unit(r);
     register_charging_unit(r);
+    register_capture_unit(r);  // issue 6: boundary stage, before the domain unit
     register_domain_unit(r);
     return r;
   }();

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "solver/base/process.hpp"
+#include "solver/io/vtk_catchers.hpp"
 #include "solver/io/vtk_particles.hpp"
 #include "solver/particles/decomposition.hpp"
 #include "solver/sim/case_loader.hpp"
@@ -59,6 +60,9 @@ class Simulation {
   void restart_from(const std::string& path);
   void write_outputs(bool force);
   void write_diagnostics_row();
+  // issue 6: surface maps of the units (catchers), summed over ranks (collective)
+  std::vector<ReducedSurfaceMap> reduced_surface_maps();
+  void write_catchers();  // OUT/catchers_NNNNNN.vtp (collective; rank 0 writes)
   void progress_line(bool final);
   void log(const std::string& line);
 
@@ -97,6 +101,7 @@ class Simulation {
   double last_progress_ = -1.0;
   std::unique_ptr<PvdIndex> pvd_;
   bool interrupted_ = false, diag_header_written_ = false;
+  std::int64_t catchers_written_step_ = -1;  // issue 6
 };
 
 // Install SIGTERM / SIGUSR1 handlers that ask the time loop to checkpoint and stop.
