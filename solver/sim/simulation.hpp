@@ -53,6 +53,8 @@ class Simulation {
   // Write a checkpoint now (collective); returns its path.
   std::string write_checkpoint_now();
   const std::string& output_dir() const { return out_dir_; }
+  // issue 6: surface maps of the units (catchers), summed over ranks (collective)
+  std::vector<ReducedSurfaceMap> reduced_surface_maps();
 
  private:
   void apply_stage(Stage s, StepContext& ctx);
@@ -60,9 +62,7 @@ class Simulation {
   void restart_from(const std::string& path);
   void write_outputs(bool force);
   void write_diagnostics_row();
-  // issue 6: surface maps of the units (catchers), summed over ranks (collective)
-  std::vector<ReducedSurfaceMap> reduced_surface_maps();
-  void write_catchers();  // OUT/catchers_NNNNNN.vtp (collective; rank 0 writes)
+  void write_catchers();  // issue 6: OUT/catchers_NNNNNN.vtp (collective; rank 0 writes)
   void progress_line(bool final);
   void log(const std::string& line);
 
