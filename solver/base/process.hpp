@@ -72,10 +72,10 @@ struct TallyRef {
 // over ranks exactly and writes as OUT/catchers_NNNNNN.vtp (one polygon per patch, cell arrays
 // named with units) and keeps in checkpoints (hence the mutable pointers, as for tallies).
 struct SurfaceMap {
-  std::string name;                                   // surface (catcher) name
-  std::vector<Vec3> points;                           // polygon corners
-  std::vector<std::vector<std::int64_t>> polygons;    // one polygon (point indices) per patch
-  std::vector<double> area;                           // m^2 per patch
+  std::string name;                                 // surface (catcher) name
+  std::vector<Vec3> points;                         // polygon corners
+  std::vector<std::vector<std::int64_t>> polygons;  // one polygon (point indices) per patch
+  std::vector<double> area;                         // m^2 per patch
   std::vector<std::pair<std::string, std::vector<ExactSum>*>> cell_sums;  // "mass_kg" -> per patch
 };
 // ---- end of issue 6 hook ----------------------------------------------------------------------

@@ -40,7 +40,8 @@ std::vector<ExactSum> allreduce_many(MPI_Comm comm, const std::vector<const Exac
   for (std::size_t k = 0; k < local.size(); ++k) {
     ExactSum s = *local[k];
     s.normalize();
-    std::copy(s.limbs(), s.limbs() + ExactSum::kLimbs, in.begin() + static_cast<std::ptrdiff_t>(k * ExactSum::kLimbs));
+    std::copy(s.limbs(), s.limbs() + ExactSum::kLimbs,
+              in.begin() + static_cast<std::ptrdiff_t>(k * ExactSum::kLimbs));
   }
   MPI_Allreduce(in.data(), out.data(), static_cast<int>(in.size()), MPI_INT64_T, MPI_SUM, comm);
   std::vector<ExactSum> r(local.size());
@@ -51,7 +52,8 @@ std::vector<ExactSum> allreduce_many(MPI_Comm comm, const std::vector<const Exac
 }
 
 // issue 6: checkpoint key of one patch sum of a surface map
-std::string map_key(const std::string& unit, const std::string& map, const std::string& array, std::size_t p) {
+std::string map_key(const std::string& unit, const std::string& map, const std::string& array,
+                    std::size_t p) {
   return fmt::format("{}.map.{}.{}.{}", unit, map, array, p);
 }
 
@@ -431,7 +433,8 @@ void Simulation::restart_from(const std::string& path) {
     for (const auto& t : u->tallies()) set_tally(u->name() + "." + t.name, *t.sum);
     for (const auto& m : u->surface_maps())  // issue 6: surface maps
       for (const auto& [arr, sums] : m.cell_sums)
-        for (std::size_t p = 0; p < sums->size(); ++p) set_tally(map_key(u->name(), m.name, arr, p), (*sums)[p]);
+        for (std::size_t p = 0; p < sums->size(); ++p)
+          set_tally(map_key(u->name(), m.name, arr, p), (*sums)[p]);
     auto it = meta.unit_state.find(u->name());
     if (it != meta.unit_state.end()) {
       std::vector<std::pair<std::string, std::vector<double>>> st(it->second.begin(),
