@@ -163,7 +163,7 @@ void register_rotor_unit(UnitRegistry& registry) {
         throw InputError("rotor.feed.diameter.sigma: a " + law + " law needs sigma > 0");
       if (q.d_min > q.d_mean || q.d_max < q.d_mean)
         throw InputError("rotor.feed.diameter: expected min <= mean <= max");
-      if (q.d_mean >= std::min(p.channel_width, p.channel_height))
+      if (q.d_mean > std::min(p.channel_width, p.channel_height))
         throw InputError("rotor.feed.diameter.mean: particles do not fit the channel section");
       q.density = f.number("density");
       q.temperature = f.number("temperature");

@@ -7,8 +7,8 @@
 #include "physics/flight/domain_boundary.hpp"
 #include "physics/flight/flight.hpp"
 #include "physics/flight/injector.hpp"
-#include "physics/thermal/thermal_unit.hpp"
 #include "physics/rotor/rotor.hpp"
+#include "physics/thermal/thermal_unit.hpp"
 #include "solver/io/response_table_io.hpp"
 
 namespace mps {

@@ -57,7 +57,6 @@ std::string map_key(const std::string& unit, const std::string& map, const std::
   return fmt::format("{}.map.{}.{}.{}", unit, map, array, p);
 }
 
-
 // Many sums in one collective: limbs packed side by side.
 void allreduce_in_place(MPI_Comm comm, const std::vector<ExactSum*>& sums) {
   constexpr int L = ExactSum::kLimbs;
