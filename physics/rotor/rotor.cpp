@@ -215,6 +215,40 @@ std::vector<TallyRef> Rotor::tallies() {
   return t;
 }
 
+void Rotor::summarize(const std::map<std::string, double>& g,
+                      std::map<std::string, double>& out) const {
+  auto get = [&](const std::string& k) {
+    auto it = g.find("rotor." + k);
+    return it == g.end() ? 0.0 : it->second;
+  };
+  const double n = get("exit_count");
+  if (n <= 0) return;
+  // mean and (population) standard deviation from the exact sums and sums of squares
+  auto stats = [&](const std::string& sum, const std::string& sq, const std::string& name,
+                   const std::string& unit) {
+    const double mean = get(sum) / n;
+    const double var = std::max(0.0, get(sq) / n - mean * mean);
+    out["rotor_" + name + "_mean_" + unit] = mean;
+    out["rotor_" + name + "_std_" + unit] = std::sqrt(var);
+  };
+  out["rotor_exit_count"] = n;
+  stats("exit_speed_sum_m_per_s", "exit_speed_sq_sum_m2_per_s2", "exit_speed", "m_per_s");
+  stats("exit_radial_velocity_sum_m_per_s", "exit_radial_velocity_sq_sum_m2_per_s2",
+        "exit_radial_velocity", "m_per_s");
+  stats("exit_tangential_velocity_sum_m_per_s", "exit_tangential_velocity_sq_sum_m2_per_s2",
+        "exit_tangential_velocity", "m_per_s");
+  stats("exit_angle_to_tangent_sum_rad", "exit_angle_to_tangent_sq_sum_rad2",
+        "exit_angle_to_tangent", "rad");
+  stats("exit_out_of_plane_angle_sum_rad", "exit_out_of_plane_angle_sq_sum_rad2",
+        "exit_out_of_plane_angle", "rad");
+  stats("axial_position_at_distance_sum_m", "axial_position_at_distance_sq_sum_m2",
+        "axial_position_at_distance", "m");
+  out["rotor_divergence_rms_rad"] = std::sqrt(get("exit_out_of_plane_angle_sq_sum_rad2") / n);
+  out["rotor_stream_thickness_rms_m"] = out["rotor_axial_position_at_distance_std_m"];
+  out["rotor_measure_distance_m"] = p_.measure_distance;
+  out["rotor_tip_speed_m_per_s"] = std::abs(p_.omega) * p_.radius;
+}
+
 std::vector<std::pair<std::string, std::vector<double>>> Rotor::save_state() const {
   if (!feed_) return {};
   return feed_->save_state();

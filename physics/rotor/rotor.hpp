@@ -31,6 +31,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -72,6 +73,10 @@ class Rotor : public ProcessUnit {
   unsigned stages() const override { return static_cast<unsigned>(Stage::source); }
   void apply(Stage stage, ParticleStore& particles, const StepContext& ctx) override;
   std::vector<TallyRef> tallies() override;
+  // summary.json: mean and standard deviation of the exit speed and angles, the stream's
+  // divergence (rms out-of-plane angle) and thickness (rms axial position) at measure_distance
+  void summarize(const std::map<std::string, double>& global,
+                 std::map<std::string, double>& out) const override;
   std::vector<std::pair<std::string, std::vector<double>>> save_state() const override;
   void load_state(const std::vector<std::pair<std::string, std::vector<double>>>& s) override;
 

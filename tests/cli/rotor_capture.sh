@@ -38,6 +38,9 @@ mean = t["rotor.exit_speed_sum_m_per_s"] / n
 # analytic value from tests/validation/rotor (omega 4000 rad/s, r0 10 mm, R 100 mm, mu 0.3); RK4
 # sub-steps of 0.01 rad give ~1e-12 relative, the issue asks for 1e-3
 assert n == 20 and abs(mean / 498.445809 - 1) < 1e-6, (n, mean)
+s = json.load(open(sys.argv[1]))
+assert s["rotor_exit_speed_mean_m_per_s"] == mean and s["rotor_exit_speed_std_m_per_s"] < 1e-6 * mean
+assert s["rotor_stream_thickness_rms_m"] == 0.0 and s["rotor_divergence_rms_rad"] == 0.0  # mid-plane, no spread
 PY
 
 # bad input

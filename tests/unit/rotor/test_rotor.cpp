@@ -189,4 +189,14 @@ TEST(Rotor, ExitTalliesMatchTheReleasedParticles) {
   const double rms = std::sqrt(t["exit_out_of_plane_angle_sq_sum_rad2"] / n);
   EXPECT_GT(rms, 0.3 * M_PI / 180);
   EXPECT_LT(rms, 3.0 * M_PI / 180);
+  // summary figures from the global sums
+  std::map<std::string, double> global, fig;
+  for (const auto& [k, v] : t) global["rotor." + k] = v;
+  rotor->summarize(global, fig);
+  EXPECT_NEAR(fig["rotor_exit_speed_mean_m_per_s"], v / n, 1e-12 * v / n);  // v: plain sum
+  EXPECT_DOUBLE_EQ(fig["rotor_divergence_rms_rad"], rms);
+  // thickness: uniform over the free height (1 mm - d) -> ~0.29 mm rms, plus 1 deg x 10 mm
+  EXPECT_GT(fig["rotor_stream_thickness_rms_m"], 0.2e-3);
+  EXPECT_LT(fig["rotor_stream_thickness_rms_m"], 0.4e-3);
+  EXPECT_DOUBLE_EQ(fig["rotor_tip_speed_m_per_s"], 400.0);
 }
