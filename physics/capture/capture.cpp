@@ -114,7 +114,7 @@ std::vector<SurfaceMap> Capture::surface_maps() {
     m.name = catchers_[c].name;
     for (const auto& part : catchers_[c].geometry.parts())
       for (int p = 0; p < part.patches(); ++p) {
-        const auto corners = part.patch_corners(p);
+        const auto corners = part.patch_corners(p);  // 4 corners, 3 for an STL facet
         std::vector<std::int64_t> poly;
         for (const auto& x : corners) {
           poly.push_back(static_cast<std::int64_t>(m.points.size()));

@@ -10,16 +10,17 @@ void register_capture_unit(UnitRegistry& registry) {
   UnitInfo u;
   u.name = "capture";
   u.doc =
-      "Catcher surfaces (plane, disc, cylinder, cone, box) with swept hit detection and a "
+      "Catcher surfaces (plane, disc, cylinder, cone, box, STL) with swept hit detection and a "
       "sticking model (stick, rebound, impact: molten or slow particles stick). Stuck particles "
       "are removed and tallied; per-patch maps go to OUT/catchers_NNNNNN.vtp.";
   u.declare = [](SectionSpec& s) {
     auto& c = s.section_list("catchers", "The catcher surfaces").require();
     c.string("name", "Name of the catcher (tallies capture.NAME.*, map block)").require();
-    c.choice("shape", {"plane", "disc", "cylinder", "cone", "box"}, "Surface type").require();
-    c.vector3("center", dim::length,
-              "Centre (plane, disc, box; middle of a cylinder; centre of the start end of a cone)")
+    c.choice("shape", {"plane", "disc", "cylinder", "cone", "box", "stl"}, "Surface type")
         .require();
+    c.vector3("center", dim::length,
+              "Centre, not for stl (plane, disc, box; middle of a cylinder; centre of the start "
+              "end of a cone)");
     c.vector3("normal", dim::none, "Normal (plane, disc)");
     c.vector3("u_direction", dim::none,
               "Plane: direction of the first half size (projected on the plane)");
@@ -33,6 +34,10 @@ void register_capture_unit(UnitRegistry& registry) {
     c.quantity("length", dim::length, "Cylinder, cone: length along the axis").positive();
     c.quantity("radius_start", dim::length, "Cone: radius at the centre end").non_negative();
     c.quantity("radius_end", dim::length, "Cone: radius at the far end").non_negative();
+    c.string("file", "STL: triangulated surface (binary or ASCII; relative to the case file)");
+    c.quantity("scale", dim::none, "STL: factor from file units to metres (1e-3 for mm)")
+        .def("1")
+        .positive();
     c.quantity_list("patches", dim::none,
                     "Map resolution [n1, n2]: plane u x v; disc radial x angular; cylinder/cone "
                     "angular x axial; box: on each face")
@@ -69,7 +74,7 @@ void register_capture_unit(UnitRegistry& registry) {
         throw InputError(cc.path() + ".name: expected a name without spaces, dots or slashes");
       if (!names.insert(s.name).second)
         throw InputError(cc.path() + ".name: duplicate catcher name '" + s.name + "'");
-      s.geometry = CatcherGeometry::from_config(cc);
+      s.geometry = CatcherGeometry::from_config(cc, c.case_file);
       const std::string m = cc.string("sticking");
       s.model = m == "rebound"  ? CatcherSpec::Model::rebound
                 : m == "impact" ? CatcherSpec::Model::impact

@@ -2,6 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
 
 #include "solver/base/constants.hpp"
 #include "solver/base/errors.hpp"
@@ -58,6 +63,27 @@ void complete_frame(const Vec3& n, const Vec3* hint, Vec3& u, Vec3& v) {
 
 std::optional<CatcherHit> CatcherPart::intersect(const Vec3& a, const Vec3& b, double s_min) const {
   const Vec3 d = sub(b, a), w = sub(a, c);
+  if (kind == Kind::triangle) {
+    // Moller-Trumbore: a + s d = t0 + beta e1 + gamma e2 with beta, gamma >= 0, beta + gamma <= 1
+    const Vec3 e1 = sub(tri[1], tri[0]), e2 = sub(tri[2], tri[0]);
+    const Vec3 pv = cross(d, e2);
+    const double det = dot(e1, pv);
+    if (std::abs(det) < 1e-300) return std::nullopt;
+    const Vec3 tv = sub(a, tri[0]);
+    const double beta = dot(tv, pv) / det;
+    if (beta < 0.0 || beta > 1.0) return std::nullopt;
+    const Vec3 qv = cross(tv, e1);
+    const double gamma = dot(d, qv) / det;
+    if (gamma < 0.0 || beta + gamma > 1.0) return std::nullopt;
+    const double s = dot(e2, qv) / det;
+    if (!(s > s_min && s <= 1.0)) return std::nullopt;
+    CatcherHit h;
+    h.s = s;
+    h.point = add(a, d, s);
+    h.normal = dot(n, d) < 0 ? n : scale(n, -1.0);
+    h.patch = patch_offset;
+    return h;
+  }
   if (kind != Kind::frustum) {
     const double da = dot(w, n), dd = dot(d, n);
     if (dd == 0.0) return std::nullopt;
@@ -122,9 +148,10 @@ std::optional<CatcherHit> CatcherPart::intersect(const Vec3& a, const Vec3& b, d
   return std::nullopt;
 }
 
-std::array<Vec3, 4> CatcherPart::patch_corners(int p) const {
+std::vector<Vec3> CatcherPart::patch_corners(int p) const {
+  if (kind == Kind::triangle) return {tri[0], tri[1], tri[2]};
   const int i = p % nu, j = p / nu;
-  std::array<Vec3, 4> out{};
+  std::vector<Vec3> out(4);
   auto at = [&](double x, double y) -> Vec3 {
     switch (kind) {
       case Kind::rectangle:
@@ -137,6 +164,8 @@ std::array<Vec3, 4> CatcherPart::patch_corners(int p) const {
         const double t = 2 * kPi * x, z = length * y, r = r0 + (r1 - r0) * y;
         return add(add(add(c, n, z), u, r * std::cos(t)), v, r * std::sin(t));
       }
+      case Kind::triangle:
+        break;
     }
     return c;
   };
@@ -165,11 +194,23 @@ double CatcherPart::patch_area(int p) const {
       const double rho_mid = r0 + k * 0.5 * (za + zb);
       return (2 * kPi / nu) * std::sqrt(1 + k * k) * rho_mid * (zb - za);
     }
+    case Kind::triangle: {
+      const Vec3 x = cross(sub(tri[1], tri[0]), sub(tri[2], tri[0]));
+      return 0.5 * std::sqrt(dot(x, x));
+    }
   }
   return 0.0;
 }
 
 void CatcherGeometry::add(CatcherPart p) {
+  if (p.kind == CatcherPart::Kind::triangle) {
+    for (const auto& x : p.tri)
+      for (int k = 0; k < 3; ++k) {
+        lo_[k] = has_box_ ? std::min(lo_[k], x[k]) : x[k];
+        hi_[k] = has_box_ ? std::max(hi_[k], x[k]) : x[k];
+      }
+    has_box_ = true;
+  }
   p.patch_offset = patches_;
   patches_ += p.patches();
   parts_.push_back(p);
@@ -178,6 +219,11 @@ void CatcherGeometry::add(CatcherPart p) {
 std::optional<CatcherHit> CatcherGeometry::intersect(const Vec3& a, const Vec3& b,
                                                      double s_min) const {
   std::optional<CatcherHit> best;
+  if (has_box_) {
+    // only meshes (all parts triangles) have a box: skip segments that miss it entirely
+    for (int k = 0; k < 3; ++k)
+      if (std::max(a[k], b[k]) < lo_[k] || std::min(a[k], b[k]) > hi_[k]) return best;
+  }
   for (const auto& p : parts_) {
     auto h = p.intersect(a, b, s_min);
     if (h && (!best || h->s < best->s)) best = h;
@@ -185,7 +231,47 @@ std::optional<CatcherHit> CatcherGeometry::intersect(const Vec3& a, const Vec3& 
   return best;
 }
 
-CatcherGeometry CatcherGeometry::from_config(const Config& c) {
+std::vector<std::array<Vec3, 3>> read_stl(const std::string& path, double scale_factor) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot open the STL file");
+  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<std::array<Vec3, 3>> out;
+  // binary: 80-byte header, uint32 count, 50 bytes per facet (normal, 3 vertices as float32, attr)
+  if (data.size() >= 84) {
+    std::uint32_t n = 0;
+    std::memcpy(&n, data.data() + 80, 4);
+    if (data.size() == 84 + 50 * static_cast<std::size_t>(n)) {
+      for (std::uint32_t f = 0; f < n; ++f) {
+        std::array<Vec3, 3> t{};
+        for (int v = 0; v < 3; ++v)
+          for (int k = 0; k < 3; ++k) {
+            float x = 0;
+            std::memcpy(&x, data.data() + 84 + 50 * f + 12 + 12 * v + 4 * k, 4);
+            t[v][k] = scale_factor * static_cast<double>(x);
+          }
+        out.push_back(t);
+      }
+      return out;
+    }
+  }
+  // ASCII: "vertex x y z" lines, three per facet
+  std::istringstream is(data);
+  std::string word;
+  std::vector<Vec3> verts;
+  while (is >> word) {
+    if (word != "vertex") continue;
+    Vec3 x{};
+    if (!(is >> x[0] >> x[1] >> x[2])) throw InputError(path + ": malformed STL vertex");
+    verts.push_back(scale(x, scale_factor));
+  }
+  if (verts.empty() || verts.size() % 3 != 0)
+    throw InputError(path + ": no facets in the STL file");
+  for (std::size_t i = 0; i < verts.size(); i += 3)
+    out.push_back({verts[i], verts[i + 1], verts[i + 2]});
+  return out;
+}
+
+CatcherGeometry CatcherGeometry::from_config(const Config& c, const std::string& case_file) {
   CatcherGeometry g;
   const std::string shape = c.string("shape");
   const std::string where = c.path() + ": ";
@@ -198,8 +284,9 @@ CatcherGeometry CatcherGeometry::from_config(const Config& c) {
     if (!(dot(a, a) > 0)) throw InputError(where + key + ": expected a non-zero vector");
     return unit(a);
   };
-  const Vec3 center = c.vec3("center");
-  const auto res = c.numbers("patches");
+  if (shape != "stl") need("center");
+  const Vec3 center = shape != "stl" ? c.vec3("center") : Vec3{0, 0, 0};
+  const auto res = c.numbers("patches");  // (STL: one patch per facet, not used)
   if (res.size() != 2 || res[0] < 1 || res[1] < 1 || res[0] != std::floor(res[0]) ||
       res[1] != std::floor(res[1]) || res[0] * res[1] > 1e6)
     throw InputError(where + "patches: expected two whole numbers >= 1 (at most 1e6 patches)");
@@ -268,6 +355,23 @@ CatcherGeometry CatcherGeometry::from_config(const Config& c) {
         f.nu = n1, f.nv = n2;
         g.add(f);
       }
+  } else if (shape == "stl") {
+    need("file");
+    std::filesystem::path file = c.string("file");
+    if (file.is_relative() && !case_file.empty())
+      file = std::filesystem::path(case_file).parent_path() / file;
+    const auto tris = read_stl(file.string(), c.number("scale"));
+    for (const auto& t : tris) {
+      CatcherPart f;
+      f.kind = CatcherPart::Kind::triangle;
+      f.tri = t;
+      const Vec3 x = cross(sub(t[1], t[0]), sub(t[2], t[0]));
+      if (!(dot(x, x) > 0)) continue;  // degenerate facet
+      f.n = unit(x);
+      f.c = t[0];
+      g.add(f);
+    }
+    if (g.parts_.empty()) throw InputError(where + "file: no usable facets in " + file.string());
   } else {
     throw InputError(where + "shape: unknown shape '" + shape + "'");
   }

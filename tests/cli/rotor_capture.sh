@@ -59,4 +59,5 @@ expect_error 2 "rotor.feed_radius: expected feed_radius < radius" "$MPS" run "$C
 expect_error 2 "capture.catchers[0]: a plane catcher needs 'normal'" "$MPS" run "$C" --set 'capture.catchers=[{name: a, shape: plane, center: [0, 0, 0]}]' -o "$WORK/x" -q
 expect_error 2 "capture.catchers: missing required list" "$MPS" check "$C" --set 'capture.catchers=~'
 expect_error 2 "duplicate catcher name 'a'" "$MPS" run "$C" --set 'capture.catchers=[{name: a, shape: box, center: [0, 0, 0], half_widths: [1, 1, 1]}, {name: a, shape: box, center: [0, 0, 0], half_widths: [1, 1, 1]}]' -o "$WORK/x" -q
+expect_error 2 "nope.stl: cannot open the STL file" "$MPS" run "$C" --set 'capture.catchers=[{name: mesh, shape: stl, file: nope.stl, scale: 1e-3}]' -o "$WORK/x" -q
 finish

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 
 #include "physics/capture/capture.hpp"
 #include "solver/base/errors.hpp"
@@ -256,4 +258,61 @@ capture:
   EXPECT_THROW(load("    - {name: p, shape: sphere, center: [0, 0, 0]}\n"), InputError);
   EXPECT_THROW(load("    - {name: p, shape: plane, center: [0, 0, 0], restitution: 1.5}\n"),
                InputError);
+}
+
+TEST(CatcherGeometry, StlAsciiAndBinaryFacets) {
+  // a 10 mm x 10 mm square at x = 10 mm as two facets, in mm (scale 1e-3)
+  const auto dir = std::filesystem::temp_directory_path();
+  const std::string ascii = (dir / "mps_capture_square.stl").string();
+  {
+    std::ofstream o(ascii);
+    o << "solid sq\n"
+         "facet normal 1 0 0\n outer loop\n  vertex 10 -5 -5\n  vertex 10 5 -5\n  vertex 10 5 5\n "
+         "endloop\nendfacet\n"
+         "facet normal 1 0 0\n outer loop\n  vertex 10 -5 -5\n  vertex 10 5 5\n  vertex 10 -5 5\n "
+         "endloop\nendfacet\n"
+         "endsolid sq\n";
+  }
+  const std::string binary = (dir / "mps_capture_square_bin.stl").string();
+  {
+    const auto tris = read_stl(ascii, 1.0);
+    std::ofstream o(binary, std::ios::binary);
+    char header[80] = {};
+    o.write(header, 80);
+    const std::uint32_t n = static_cast<std::uint32_t>(tris.size());
+    o.write(reinterpret_cast<const char*>(&n), 4);
+    for (const auto& t : tris) {
+      float f[12] = {1, 0, 0};
+      for (int v = 0; v < 3; ++v)
+        for (int k = 0; k < 3; ++k) f[3 + 3 * v + k] = static_cast<float>(t[v][k]);
+      o.write(reinterpret_cast<const char*>(f), 48);
+      const std::uint16_t attr = 0;
+      o.write(reinterpret_cast<const char*>(&attr), 2);
+    }
+  }
+  for (const auto& file : {ascii, binary}) {
+    Config c("capture.catchers[0]");
+    c.set("shape", std::string("stl"));
+    c.set("file", file);
+    c.set("scale", 1e-3);
+    c.set("patches", std::vector<double>{16, 16});
+    CatcherGeometry g = CatcherGeometry::from_config(c);
+    ASSERT_EQ(g.patch_count(), 2) << file;
+    EXPECT_NEAR(g.parts()[0].patch_area(0) + g.parts()[1].patch_area(0), 1e-4, 1e-16);
+    auto h = g.intersect({0.0098, 0.003, -0.001}, {0.0102, 0.003, -0.001});
+    ASSERT_TRUE(h);
+    EXPECT_NEAR(h->point[0], 0.01, 1e-12);
+    EXPECT_EQ(h->patch, 0);  // below the diagonal y = z: first facet
+    EXPECT_NEAR(h->normal[0], -1.0, 1e-12);
+    EXPECT_FALSE(g.intersect({0.0098, 0.006, 0}, {0.0102, 0.006, 0}));  // beside the square
+    EXPECT_FALSE(g.intersect({0.0, 0.0, 0}, {0.005, 0.0, 0}));          // outside the box early-out
+  }
+  std::filesystem::remove(ascii);
+  std::filesystem::remove(binary);
+  Config bad("capture.catchers[0]");
+  bad.set("shape", std::string("stl"));
+  bad.set("file", std::string("/nonexistent/x.stl"));
+  bad.set("scale", 1.0);
+  bad.set("patches", std::vector<double>{16, 16});
+  EXPECT_THROW(CatcherGeometry::from_config(bad), InputError);
 }
