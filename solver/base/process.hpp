@@ -66,6 +66,20 @@ struct TallyRef {
   ExactSum* sum;
 };
 
+// ---- issue 6 (capture) hook: surface maps ---------------------------------------------------
+// Per-patch maps a unit accumulates on its surfaces (catchers: deposited mass, energies, counts).
+// The geometry is the same on every rank; the sums are rank-local ExactSums that the solver adds
+// over ranks exactly and writes as OUT/catchers_NNNNNN.vtp (one polygon per patch, cell arrays
+// named with units) and keeps in checkpoints (hence the mutable pointers, as for tallies).
+struct SurfaceMap {
+  std::string name;                                 // surface (catcher) name
+  std::vector<Vec3> points;                         // polygon corners
+  std::vector<std::vector<std::int64_t>> polygons;  // one polygon (point indices) per patch
+  std::vector<double> area;                         // m^2 per patch
+  std::vector<std::pair<std::string, std::vector<ExactSum>*>> cell_sums;  // "mass_kg" -> per patch
+};
+// ---- end of issue 6 hook ----------------------------------------------------------------------
+
 class ProcessUnit {
  public:
   virtual ~ProcessUnit() = default;
@@ -114,6 +128,9 @@ class ProcessUnit {
   // True if save_state() holds this rank's share only (contact histories): the solver then writes
   // the concatenation over ranks (same keys on every rank) and every rank loads all of it.
   virtual bool rank_local_state() const { return false; }
+
+  // issue 6 hook: surface maps for OUT/catchers_NNNNNN.vtp (see SurfaceMap above); none by default.
+  virtual std::vector<SurfaceMap> surface_maps() { return {}; }
 };
 
 // What a factory gets: its own validated section and the whole case (for shared sections such as

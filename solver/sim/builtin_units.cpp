@@ -4,9 +4,11 @@
 #include "physics/charging/charging_unit.hpp"
 #include "physics/contact/contact.hpp"
 #include "physics/electrostatics/electrostatics.hpp"
+#include "physics/capture/capture.hpp"
 #include "physics/flight/domain_boundary.hpp"
 #include "physics/flight/flight.hpp"
 #include "physics/flight/injector.hpp"
+#include "physics/rotor/rotor.hpp"
 #include "physics/thermal/thermal_unit.hpp"
 #include "solver/io/response_table_io.hpp"
 
@@ -17,12 +19,14 @@ const UnitRegistry& builtin_units() {
     UnitRegistry r;
     // Registration order is the order within a stage of the time step (DESIGN.md section 2).
     register_injector_unit(r);
+    register_rotor_unit(r);  // issue 6: after the injector (takes its feeding particles)
     register_flight_unit(r);
     register_contact_unit(r);         // Stage::force: contact forces and torques
     register_electrostatics_unit(r);  // Stage::force: q E into fx, fy, fz
     register_beam_unit(r, read_response_table);
     register_thermal_unit(r);
     register_charging_unit(r);
+    register_capture_unit(r);  // issue 6: boundary stage, before the domain unit
     register_domain_unit(r);
     return r;
   }();

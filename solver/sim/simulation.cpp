@@ -34,6 +34,29 @@ ExactSum allreduce(MPI_Comm comm, const ExactSum& local) {
   return out;
 }
 
+// issue 6: sums a list of ExactSums over ranks in one call (surface maps).
+std::vector<ExactSum> allreduce_many(MPI_Comm comm, const std::vector<const ExactSum*>& local) {
+  std::vector<std::int64_t> in(local.size() * ExactSum::kLimbs), out(in.size());
+  for (std::size_t k = 0; k < local.size(); ++k) {
+    ExactSum s = *local[k];
+    s.normalize();
+    std::copy(s.limbs(), s.limbs() + ExactSum::kLimbs,
+              in.begin() + static_cast<std::ptrdiff_t>(k * ExactSum::kLimbs));
+  }
+  MPI_Allreduce(in.data(), out.data(), static_cast<int>(in.size()), MPI_INT64_T, MPI_SUM, comm);
+  std::vector<ExactSum> r(local.size());
+  for (std::size_t k = 0; k < local.size(); ++k)
+    std::copy(out.begin() + static_cast<std::ptrdiff_t>(k * ExactSum::kLimbs),
+              out.begin() + static_cast<std::ptrdiff_t>((k + 1) * ExactSum::kLimbs), r[k].limbs());
+  return r;
+}
+
+// issue 6: checkpoint key of one patch sum of a surface map
+std::string map_key(const std::string& unit, const std::string& map, const std::string& array,
+                    std::size_t p) {
+  return fmt::format("{}.map.{}.{}.{}", unit, map, array, p);
+}
+
 // Many sums in one collective: limbs packed side by side.
 void allreduce_in_place(MPI_Comm comm, const std::vector<ExactSum*>& sums) {
   constexpr int L = ExactSum::kLimbs;
@@ -363,6 +386,19 @@ std::string Simulation::write_checkpoint_now() {
       MPI_Allgatherv(v.data(), count, MPI_DOUBLE, all.data(), counts.data(), displs.data(), MPI_DOUBLE, comm_);
       meta.unit_state[u->name()][k] = std::move(all);
     }
+    // issue 6: surface maps (catchers) travel with the tallies
+    std::vector<const ExactSum*> local;
+    std::vector<std::string> keys;
+    for (const auto& m : u->surface_maps())
+      for (const auto& [arr, sums] : m.cell_sums)
+        for (std::size_t p = 0; p < sums->size(); ++p) {
+          local.push_back(&(*sums)[p]);
+          keys.push_back(map_key(u->name(), m.name, arr, p));
+        }
+    if (!local.empty()) {
+      auto g = allreduce_many(comm_, local);
+      for (std::size_t k = 0; k < keys.size(); ++k) meta.tallies[keys[k]] = g[k];
+    }
   }
   for (int s = 0; s < kParticleStateCount; ++s) {
     meta.tallies[fmt::format("solver.removed_count.{}", s)] = allreduce(comm_, removed_count_[s]);
@@ -408,6 +444,10 @@ void Simulation::restart_from(const std::string& path) {
   };
   for (auto& u : units_) {
     for (const auto& t : u->tallies()) set_tally(u->name() + "." + t.name, *t.sum);
+    for (const auto& m : u->surface_maps())  // issue 6: surface maps
+      for (const auto& [arr, sums] : m.cell_sums)
+        for (std::size_t p = 0; p < sums->size(); ++p)
+          set_tally(map_key(u->name(), m.name, arr, p), (*sums)[p]);
     auto it = meta.unit_state.find(u->name());
     if (it != meta.unit_state.end()) {
       std::vector<std::pair<std::string, std::vector<double>>> st(it->second.begin(),
@@ -518,6 +558,7 @@ void Simulation::write_outputs(bool force) {
       break;  // one grid unit per run
     }
     if (rank_ == 0) pvd_->write();
+    write_catchers();  // issue 6
     while (static_cast<double>(next_out_) * out_interval_ <= time_ + eps) ++next_out_;
   }
   if (step_ != last_diag_step_ &&
@@ -534,6 +575,46 @@ void Simulation::write_outputs(bool force) {
     while (static_cast<double>(next_ckpt_) * ckpt_interval_ <= time_ + eps) ++next_ckpt_;
   }
 }
+
+// ---- issue 6: catcher maps -------------------------------------------------------------------
+std::vector<ReducedSurfaceMap> Simulation::reduced_surface_maps() {
+  std::vector<ReducedSurfaceMap> out;
+  std::vector<const ExactSum*> local;
+  for (auto& u : units_)
+    for (auto& m : u->surface_maps()) {
+      ReducedSurfaceMap r;
+      r.unit = u->name();
+      r.name = m.name;
+      r.points = std::move(m.points);
+      r.polygons = std::move(m.polygons);
+      r.area = std::move(m.area);
+      for (const auto& [arr, sums] : m.cell_sums) {
+        r.cells.push_back({arr, std::vector<double>(sums->size())});
+        for (const auto& s : *sums) local.push_back(&s);
+      }
+      out.push_back(std::move(r));
+    }
+  if (local.empty()) return out;
+  const auto g = allreduce_many(comm_, local);
+  std::size_t k = 0;
+  for (auto& r : out)
+    for (auto& [arr, values] : r.cells)
+      for (auto& v : values) v = g[k++].value();
+  return out;
+}
+
+void Simulation::write_catchers() {
+  if (!opt_.write_output || catchers_written_step_ == static_cast<std::int64_t>(step_)) return;
+  const auto maps = reduced_surface_maps();
+  if (maps.empty()) return;
+  catchers_written_step_ = static_cast<std::int64_t>(step_);
+  if (rank_ != 0) return;
+  const std::string name = fmt::format("catchers_{:06d}.vtp", step_);
+  write_catchers_vtp(out_dir_ + "/" + name, maps);
+  pvd_->add(time_, name, 3);  // parts: 0 particles, 1 fields, 2 surfaces
+  pvd_->write();
+}
+// ---- end of issue 6 -----------------------------------------------------------------------------
 
 void Simulation::progress_line(bool final) {
   long long n = static_cast<long long>(particles_.size()), g = 0;
@@ -579,6 +660,7 @@ bool Simulation::run() {
   progress_line(true);
   if (opt_.write_output) {
     if (out_interval_ > 0 && !interrupted_) write_outputs(true);
+    write_catchers();  // issue 6: the final maps even without snapshots
     const std::string ck = (final_ckpt_ || interrupted_) ? write_checkpoint_now() : std::string();
     auto j = summary();
     if (rank_ == 0) std::ofstream(out_dir_ + "/summary.json") << j.dump(2) << "\n";

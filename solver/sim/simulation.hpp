@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "solver/base/process.hpp"
+#include "solver/io/vtk_catchers.hpp"
 #include "solver/io/vtk_particles.hpp"
 #include "solver/particles/decomposition.hpp"
 #include "solver/sim/case_loader.hpp"
@@ -52,6 +53,8 @@ class Simulation {
   // Write a checkpoint now (collective); returns its path.
   std::string write_checkpoint_now();
   const std::string& output_dir() const { return out_dir_; }
+  // issue 6: surface maps of the units (catchers), summed over ranks (collective)
+  std::vector<ReducedSurfaceMap> reduced_surface_maps();
 
  private:
   void apply_stage(Stage s, StepContext& ctx);
@@ -59,6 +62,7 @@ class Simulation {
   void restart_from(const std::string& path);
   void write_outputs(bool force);
   void write_diagnostics_row();
+  void write_catchers();  // issue 6: OUT/catchers_NNNNNN.vtp (collective; rank 0 writes)
   void progress_line(bool final);
   void log(const std::string& line);
 
@@ -98,6 +102,7 @@ class Simulation {
   double last_progress_ = -1.0;
   std::unique_ptr<PvdIndex> pvd_;
   bool interrupted_ = false, diag_header_written_ = false;
+  std::int64_t catchers_written_step_ = -1;  // issue 6
 };
 
 // Install SIGTERM / SIGUSR1 handlers that ask the time loop to checkpoint and stop.
