@@ -138,7 +138,7 @@ PY
 # chain there. (A signal in the few milliseconds before bash has run the script's first line
 # would end the job: Slurm's B: signals go to the batch shell only, nothing can trap them earlier.)
 j5="$(MPS_CHAIN_MAX=1 MPS_CHAIN_OUT="$WORK/early" sbatch --parsable -n 1 -t 5 -J early "$SRC/scripts/slurm/chain.sbatch" "$Q" \
-  --set simulation.end_time=5ms --set simulation.output.interval=0)"
+  --set simulation.end_time=200ms --set simulation.output.interval=0)"
 for _ in $(seq 300); do grep -q "chain link 1" "$WORK/early-$j5.out" 2>/dev/null && break; sleep 0.1; done
 scancel --batch --signal=USR1 "$j5"
 wait_jobs 60 "$j5"
