@@ -112,6 +112,21 @@ void Injector::load_state(const std::vector<std::pair<std::string, std::vector<d
     if (k == "next_index" && !v.empty()) next_ = static_cast<std::uint64_t>(v[0]);
 }
 
+void read_diameter_law(const Config& d, const std::string& where, InjectorParams& p) {
+  const std::string law = d.string("law");
+  p.law = law == "normal"      ? InjectorParams::Law::normal
+          : law == "lognormal" ? InjectorParams::Law::lognormal
+                               : InjectorParams::Law::monodisperse;
+  p.d_mean = d.number("mean");
+  p.d_sigma = d.number("sigma");
+  p.d_min = d.number("min");
+  p.d_max = d.number("max");
+  if (p.law != InjectorParams::Law::monodisperse && p.d_sigma <= 0.0)
+    throw InputError(where + ".sigma: a " + law + " law needs sigma > 0");
+  if (p.d_min > p.d_mean || p.d_max < p.d_mean)
+    throw InputError(where + ": expected min <= mean <= max");
+}
+
 void register_injector_unit(UnitRegistry& registry) {
   UnitInfo u;
   u.name = "injector";
@@ -152,19 +167,7 @@ void register_injector_unit(UnitRegistry& registry) {
   u.make = [](const UnitContext& c) -> std::unique_ptr<ProcessUnit> {
     const Config& s = c.section;
     InjectorParams p;
-    const auto& d = s.section("diameter");
-    const std::string law = d.string("law");
-    p.law = law == "normal"      ? InjectorParams::Law::normal
-            : law == "lognormal" ? InjectorParams::Law::lognormal
-                                 : InjectorParams::Law::monodisperse;
-    p.d_mean = d.number("mean");
-    p.d_sigma = d.number("sigma");
-    p.d_min = d.number("min");
-    p.d_max = d.number("max");
-    if (p.law != InjectorParams::Law::monodisperse && p.d_sigma <= 0.0)
-      throw InputError("injector.diameter.sigma: a " + law + " law needs sigma > 0");
-    if (p.d_min > p.d_mean || p.d_max < p.d_mean)
-      throw InputError("injector.diameter: expected min <= mean <= max");
+    read_diameter_law(s.section("diameter"), "injector.diameter", p);
     p.density = s.number("density");
     p.temperature = s.number("temperature");
     p.state = s.string("state") == "feeding" ? ParticleState::feeding : ParticleState::flying;

@@ -52,6 +52,10 @@ class Injector : public ProcessUnit {
   ExactSum injected_count_, injected_mass_;
 };
 
+// Reads a validated `diameter` section (law, mean, sigma, min, max) into p; `where` names the
+// section in error messages ("injector.diameter"). Shared by the injector and the rotor feed.
+void read_diameter_law(const Config& d, const std::string& where, InjectorParams& p);
+
 void register_injector_unit(UnitRegistry& registry);
 
 }  // namespace mps

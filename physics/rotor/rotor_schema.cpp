@@ -150,19 +150,7 @@ void register_rotor_unit(UnitRegistry& registry) {
     if (s.has_section("feed")) {
       const Config& f = s.section("feed");
       InjectorParams q;
-      const auto& d = f.section("diameter");
-      const std::string law = d.string("law");
-      q.law = law == "normal"      ? InjectorParams::Law::normal
-              : law == "lognormal" ? InjectorParams::Law::lognormal
-                                   : InjectorParams::Law::monodisperse;
-      q.d_mean = d.number("mean");
-      q.d_sigma = d.number("sigma");
-      q.d_min = d.number("min");
-      q.d_max = d.number("max");
-      if (q.law != InjectorParams::Law::monodisperse && q.d_sigma <= 0.0)
-        throw InputError("rotor.feed.diameter.sigma: a " + law + " law needs sigma > 0");
-      if (q.d_min > q.d_mean || q.d_max < q.d_mean)
-        throw InputError("rotor.feed.diameter: expected min <= mean <= max");
+      read_diameter_law(f.section("diameter"), "rotor.feed.diameter", q);
       if (q.d_mean > std::min(p.channel_width, p.channel_height))
         throw InputError("rotor.feed.diameter.mean: particles do not fit the channel section");
       q.density = f.number("density");
