@@ -57,21 +57,11 @@ std::string map_key(const std::string& unit, const std::string& map, const std::
   return fmt::format("{}.map.{}.{}.{}", unit, map, array, p);
 }
 
-// Many sums in one collective: limbs packed side by side.
+// The same collective, writing the global sums back in place (two-phase units).
 void allreduce_in_place(MPI_Comm comm, const std::vector<ExactSum*>& sums) {
-  constexpr int L = ExactSum::kLimbs;
-  std::vector<std::int64_t> send(sums.size() * L), recv(sums.size() * L);
-  for (std::size_t i = 0; i < sums.size(); ++i) {
-    sums[i]->normalize();
-    std::copy_n(sums[i]->limbs(), L, send.data() + i * L);
-  }
-  MPI_Allreduce(send.data(), recv.data(), static_cast<int>(send.size()), MPI_INT64_T, MPI_SUM,
-                comm);
-  for (std::size_t i = 0; i < sums.size(); ++i) {
-    ExactSum out;
-    std::copy_n(recv.data() + i * L, L, out.limbs());
-    *sums[i] = out;
-  }
+  const std::vector<ExactSum> g =
+      allreduce_many(comm, std::vector<const ExactSum*>(sums.begin(), sums.end()));
+  for (std::size_t i = 0; i < sums.size(); ++i) *sums[i] = g[i];
 }
 
 int axis_index(const std::string& a) {
@@ -214,7 +204,8 @@ void Simulation::step() {
         }
       }
     } else if (s == Stage::force) {
-      if (periodic_[0] || periodic_[1] || periodic_[2]) wrap_periodic(particles_, *decomp_, periodic_);
+      if (periodic_[0] || periodic_[1] || periodic_[2])
+        wrap_periodic(particles_, *decomp_, periodic_);
       if (ownership_each_step_) migrate(particles_, *decomp_);
       if (ghost_cutoff_ > 0.0) exchange_ghosts(particles_, *decomp_, ghost_cutoff_, periodic_);
       apply_stage(s, ctx);
@@ -371,7 +362,8 @@ std::string Simulation::write_checkpoint_now() {
   meta.step = step_;
   meta.seed = seed_;
   for (auto& u : units_) {
-    for (const auto& t : u->tallies()) meta.tallies[u->name() + "." + t.name] = allreduce(comm_, *t.sum);
+    for (const auto& t : u->tallies())
+      meta.tallies[u->name() + "." + t.name] = allreduce(comm_, *t.sum);
     for (auto& [k, v] : u->save_state()) {
       if (!u->rank_local_state()) {
         meta.unit_state[u->name()][k] = v;
@@ -383,7 +375,8 @@ std::string Simulation::write_checkpoint_now() {
       MPI_Allgather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, comm_);
       for (int r = 0; r < size_; ++r) displs[r + 1] = displs[r] + counts[r];
       std::vector<double> all(displs[size_]);
-      MPI_Allgatherv(v.data(), count, MPI_DOUBLE, all.data(), counts.data(), displs.data(), MPI_DOUBLE, comm_);
+      MPI_Allgatherv(v.data(), count, MPI_DOUBLE, all.data(), counts.data(), displs.data(),
+                     MPI_DOUBLE, comm_);
       meta.unit_state[u->name()][k] = std::move(all);
     }
     // issue 6: surface maps (catchers) travel with the tallies
@@ -543,7 +536,8 @@ void Simulation::write_outputs(bool force) {
     const std::string name = fmt::format("particles_{:06d}.pvtp", step_);
     write_particles_vtk(comm_, out_dir_ + "/" + name, particles_);
     if (rank_ == 0) pvd_->add(time_, name, 0);
-    // ---- grid fields of grid units (issue 5): fields_NNNNNN.pvti and surfaces.vtp, parts 1, 2 ----
+    // ---- grid fields of grid units (issue 5): fields_NNNNNN.pvti and surfaces.vtp, parts 1, 2
+    // ----
     for (auto& u : units_) {
       const GridOutput* g = u->grid_output();  // collective
       if (!g) continue;
