@@ -112,6 +112,18 @@ void Injector::load_state(const std::vector<std::pair<std::string, std::vector<d
     if (k == "next_index" && !v.empty()) next_ = static_cast<std::uint64_t>(v[0]);
 }
 
+void declare_diameter_law(SectionSpec& s) {
+  auto& d = s.section("diameter", "Diameter law").require();
+  d.choice("law", {"monodisperse", "normal", "lognormal"}, "Distribution of diameters")
+      .def("monodisperse");
+  d.quantity("mean", dim::length, "Mean diameter").positive().require();
+  d.quantity("sigma", dim::length, "Standard deviation (normal, lognormal)")
+      .def("0")
+      .non_negative();
+  d.quantity("min", dim::length, "Truncation: smallest diameter").def("0").non_negative();
+  d.quantity("max", dim::length, "Truncation: largest diameter").def("1 m").positive();
+}
+
 void read_diameter_law(const Config& d, const std::string& where, InjectorParams& p) {
   const std::string law = d.string("law");
   p.law = law == "normal"      ? InjectorParams::Law::normal
@@ -148,15 +160,7 @@ void register_injector_unit(UnitRegistry& registry) {
         .positive();
     s.quantity("temperature", dim::temperature, "Initial temperature").def("373.15 K").positive();
     s.choice("state", {"flying", "feeding"}, "State of new particles").def("flying");
-    auto& d = s.section("diameter", "Diameter law").require();
-    d.choice("law", {"monodisperse", "normal", "lognormal"}, "Distribution of diameters")
-        .def("monodisperse");
-    d.quantity("mean", dim::length, "Mean diameter").positive().require();
-    d.quantity("sigma", dim::length, "Standard deviation (normal, lognormal)")
-        .def("0")
-        .non_negative();
-    d.quantity("min", dim::length, "Truncation: smallest diameter").def("0").non_negative();
-    d.quantity("max", dim::length, "Truncation: largest diameter").def("1 m").positive();
+    declare_diameter_law(s);
     auto& x = s.section("position", "Uniform distribution in a box").require();
     x.vector3("center", dim::length, "Centre of the injection box").require();
     x.vector3("half_width", dim::length, "Half widths of the injection box").def("[0, 0, 0]");

@@ -52,6 +52,9 @@ class Injector : public ProcessUnit {
   ExactSum injected_count_, injected_mass_;
 };
 
+// Declares the `diameter` section (law, mean, sigma, min, max) in s; read it with
+// read_diameter_law. Shared by the injector and the rotor feed.
+void declare_diameter_law(SectionSpec& s);
 // Reads a validated `diameter` section (law, mean, sigma, min, max) into p; `where` names the
 // section in error messages ("injector.diameter"). Shared by the injector and the rotor feed.
 void read_diameter_law(const Config& d, const std::string& where, InjectorParams& p);

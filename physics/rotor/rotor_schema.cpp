@@ -87,15 +87,7 @@ void register_rotor_unit(UnitRegistry& registry) {
     f.quantity("temperature", dim::temperature, "Temperature of fed particles (cool rotor)")
         .def("373.15 K")
         .positive();
-    auto& d = f.section("diameter", "Diameter law").require();
-    d.choice("law", {"monodisperse", "normal", "lognormal"}, "Distribution of diameters")
-        .def("monodisperse");
-    d.quantity("mean", dim::length, "Mean diameter").positive().require();
-    d.quantity("sigma", dim::length, "Standard deviation (normal, lognormal)")
-        .def("0")
-        .non_negative();
-    d.quantity("min", dim::length, "Truncation: smallest diameter").def("0").non_negative();
-    d.quantity("max", dim::length, "Truncation: largest diameter").def("1 m").positive();
+    declare_diameter_law(f);
   };
   u.make = [](const UnitContext& c) -> std::unique_ptr<ProcessUnit> {
     const Config& s = c.section;
