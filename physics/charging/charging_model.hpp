@@ -50,6 +50,8 @@ struct Currents {
   double se = 0.0, thermionic = 0.0, field = 0.0;  // emitted electron currents (A, >= 0)
   double total = 0.0;                              // dQ/dt = -absorbed + se + th + fe
   double dtotal_dphi = 0.0;                        // A/V (<= 0)
+  double dse_dphi = 0.0, dthermionic_dphi = 0.0, dfield_dphi = 0.0;  // its parts
+  double curvature = 0.0;  // A/V^2, a bound on |d2 total / dphi2| near phi
 };
 
 struct ChargingStepResult {
@@ -84,6 +86,7 @@ class ChargingModel {
   ChargingOptions o_;
   double t_th_cut_ = 0.0;  // K, thermionic current density < 1e-20 A/m^2 below
   double f_fe_cut_ = 0.0;  // V/m, FN current density < 1e-20 A/m^2 below
+  double fn_b_w15_ = 0.0;  // V/m, the FN exponent's b W^1.5
 };
 
 }  // namespace mps

@@ -39,7 +39,7 @@ double escaping_mean_energy_eV(double phi, double kT_eV) {
 }
 
 ThermionicResult thermionic(double A, double W_eV, double T, double radius, double phi,
-                            bool schottky) {
+                            bool schottky, bool with_slope) {
   ThermionicResult r{0.0, 0.0, 0.0};
   if (!(T > 0) || A <= 0) return r;
   const double kT = kKeV * T;
@@ -51,9 +51,11 @@ ThermionicResult thermionic(double A, double W_eV, double T, double radius, doub
     r.heat = r.current * (W_eV - dW + 2.0 * kT);  // I/e electrons/s x energy in eV x e
     // d dW / d phi = -dW / (2 phi) (dW ~ sqrt(-phi)); at phi -> 0- the slope diverges, bounded
     // here by evaluating at |phi| >= 1e-6 V (the Newton iteration only needs a usable slope).
-    const double p = std::min(phi, -1e-6);
-    const double ddw = schottky ? -schottky_lowering_eV(-p / radius) / (2.0 * p) : 0.0;
-    r.dcurrent_dphi = -r.current * ddw / kT;
+    if (with_slope) {
+      const double p = std::min(phi, -1e-6);
+      const double ddw = schottky ? -schottky_lowering_eV(-p / radius) / (2.0 * p) : 0.0;
+      r.dcurrent_dphi = -r.current * ddw / kT;
+    }
   } else {
     // I0 (1 + x) e^-x with I0 = area A T^2 e^(-W/kT): one exponential, e^(-(W + phi)/kT)
     const double x = phi / kT;

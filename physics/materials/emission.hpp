@@ -44,8 +44,10 @@ struct ThermionicResult {
   double heat;
   double dcurrent_dphi;  // A/V, for the charging unit's Newton iteration
 };
+// with_slope = false skips dcurrent_dphi (the thermal unit needs only the current and heat).
 ThermionicResult thermionic(double richardson_constant, double work_function_eV, double T,
-                            double radius, double phi, bool schottky = true);
+                            double radius, double phi, bool schottky = true,
+                            bool with_slope = true);
 
 // Fowler-Nordheim current density (A/m^2) at surface field F (V/m, magnitude) and work function.
 double fowler_nordheim(double field, double work_function_eV);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <numbers>
 #include <sstream>
 
 #include "solver/base/constants.hpp"
@@ -172,24 +173,70 @@ Material::Material(MaterialData data) : d_(std::move(data)) {
   h_liquidus_ = h_solidus_ + d_.latent_heat_fusion;
   h_min_ = solid_enthalpy(d_.min_temperature);
   h_max_ = h_liquidus_ + d_.cp_liquid.integral(Tm, d_.max_temperature);
-  // Inverse tables by bisection on the monotone branches (built once).
-  auto invert = [this](double h, double lo, double hi, bool liquid) {
-    for (int it = 0; it < 200 && hi - lo > 1e-9 * hi; ++it) {
+  solid_inverse_ = build_inverse(d_.min_temperature, Tm, false);
+  liquid_inverse_ = build_inverse(Tm, d_.max_temperature, true);
+}
+
+Material::InverseTable Material::build_inverse(double T_lo, double T_hi, bool liquid) const {
+  const PiecewiseFit& cp_fit = liquid ? d_.cp_liquid : d_.cp_solid;
+  auto h_of = [&](double T) {
+    return liquid ? h_liquidus_ + d_.cp_liquid.integral(d_.melting_point, T) : solid_enthalpy(T);
+  };
+  // Exact inverse by bisection on the monotone branch (built once).
+  auto invert = [&](double h, double lo, double hi) {
+    for (int it = 0; it < 200 && hi - lo > 1e-13 * hi; ++it) {
       const double mid = 0.5 * (lo + hi);
-      const double hm =
-          liquid ? h_liquidus_ + d_.cp_liquid.integral(d_.melting_point, mid) : solid_enthalpy(mid);
-      (hm < h ? lo : hi) = mid;
+      (h_of(mid) < h ? lo : hi) = mid;
     }
     return 0.5 * (lo + hi);
   };
-  t_of_h_solid_.resize(kTableSize + 1);
-  t_of_h_liquid_.resize(kTableSize + 1);
-  dh_solid_ = (h_solidus_ - h_min_) / kTableSize;
-  dh_liquid_ = (h_max_ - h_liquidus_) / kTableSize;
-  for (int i = 0; i <= kTableSize; ++i) {
-    t_of_h_solid_[i] = invert(h_min_ + i * dh_solid_, d_.min_temperature, Tm, false);
-    t_of_h_liquid_[i] = invert(h_liquidus_ + i * dh_liquid_, Tm, d_.max_temperature, true);
+  // Segment bounds: the branch ends and the cp piece bounds between them (cp has a kink there,
+  // which a Hermite cell across it would smear to ~1e-5 K).
+  std::vector<double> bounds{T_lo};
+  for (double u : cp_fit.upper)
+    if (u > T_lo && u < T_hi) bounds.push_back(u);
+  bounds.push_back(T_hi);
+  InverseTable t;
+  const double h_span = h_of(T_hi) - h_of(T_lo);
+  for (std::size_t k = 0; k + 1 < bounds.size(); ++k) {
+    const double h0 = h_of(bounds[k]), h1 = h_of(bounds[k + 1]);
+    // ~4096 cells over the branch (cells of ~1 K), at least 16 per segment: the Hermite error
+    // dh^4 max|d4T/dh4| / 384 is then ~1e-10 K (unit test EnthalpyRoundTrip checks 1e-8 K).
+    const auto cells =
+        static_cast<std::size_t>(std::max(16.0, std::ceil(kTableSize * (h1 - h0) / h_span)));
+    t.seg_h.push_back(h0);
+    t.seg_dh.push_back((h1 - h0) / static_cast<double>(cells));
+    t.seg_first.push_back(t.T.size());
+    for (std::size_t i = 0; i <= cells; ++i) {
+      const double h = i == cells ? h1 : h0 + static_cast<double>(i) * t.seg_dh.back();
+      const double T = i == 0       ? bounds[k]
+                       : i == cells ? bounds[k + 1]
+                                    : invert(h, bounds[k], bounds[k + 1]);
+      t.T.push_back(T);
+      // at the segment ends, the slope of the piece this segment lies on (one-sided)
+      const double inside = std::clamp(T, bounds[k] + 1e-9, bounds[k + 1] - 1e-9);
+      t.dTdh.push_back(1.0 / cp_fit.pieces[cp_fit.piece_of(inside)].eval(T));
+    }
   }
+  t.seg_h.push_back(h_of(T_hi));
+  return t;
+}
+
+double Material::InverseTable::eval(double h) const {
+  std::size_t k = 0;
+  while (k + 2 < seg_h.size() && h >= seg_h[k + 1]) ++k;
+  const double dh = seg_dh[k];
+  const std::size_t first = seg_first[k];
+  const std::size_t cells = (k + 1 < seg_first.size() ? seg_first[k + 1] : T.size()) - first - 1;
+  const double x = std::clamp((h - seg_h[k]) / dh, 0.0, static_cast<double>(cells));
+  const std::size_t i = std::min(static_cast<std::size_t>(x), cells - 1);
+  const double s = x - static_cast<double>(i);
+  const std::size_t j = first + i;
+  // cubic Hermite basis on [0, 1]
+  const double s2 = s * s, s3 = s2 * s;
+  const double h00 = 2 * s3 - 3 * s2 + 1, h10 = s3 - 2 * s2 + s, h01 = -2 * s3 + 3 * s2,
+               h11 = s3 - s2;
+  return h00 * T[j] + h10 * dh * dTdh[j] + h01 * T[j + 1] + h11 * dh * dTdh[j + 1];
 }
 
 void Material::validate() const {
@@ -270,32 +317,22 @@ double Material::enthalpy(double T, double liquid_fraction) const {
   return h_liquidus_ + d_.cp_liquid.integral(Tm, T);
 }
 
-double Material::temperature_on_branch(double h, bool liquid) const {
-  const double h0 = liquid ? h_liquidus_ : h_min_;
-  const double dh = liquid ? dh_liquid_ : dh_solid_;
-  const std::vector<double>& tab = liquid ? t_of_h_liquid_ : t_of_h_solid_;
-  const double x = (h - h0) / dh;
-  double T;
-  if (x <= 0.0) {
-    T = tab.front();
-  } else if (x >= kTableSize) {
-    T = tab.back();
-  } else {
-    const int i = static_cast<int>(x);
-    const double w = x - i;
-    T = tab[i] + w * (tab[i + 1] - tab[i]);
-  }
-  // Newton on the analytic enthalpy: linear interpolation in the table is accurate to ~1e-4 K
-  // (cell ~1 K, slowly varying cp), so one quadratically converging step reaches ~1e-12 K; the
-  // round-trip test checks 1e-8 K. Outside the table the start may be far: iterate more.
-  const int steps = (x <= 0.0 || x >= kTableSize) ? 8 : 1;
-  for (int it = 0; it < steps; ++it) {
+double Material::newton_on_branch(double h, bool liquid, double T) const {
+  // Newton on the analytic enthalpy from a start T: outside the tables (extrapolation beyond the
+  // fits' validity, which the thermal unit only reaches in error cases).
+  for (int it = 0; it < 8; ++it) {
     const double hT =
         liquid ? h_liquidus_ + d_.cp_liquid.integral(d_.melting_point, T) : solid_enthalpy(T);
     const double c = liquid ? d_.cp_liquid.eval(T) : d_.cp_solid.eval(T);
     T -= (hT - h) / c;
   }
   return T;
+}
+
+double Material::temperature_on_branch(double h, bool liquid) const {
+  if (liquid)
+    return h > h_max_ ? newton_on_branch(h, true, d_.max_temperature) : liquid_inverse_.eval(h);
+  return h < h_min_ ? newton_on_branch(h, false, d_.min_temperature) : solid_inverse_.eval(h);
 }
 
 MeltState Material::state_of(double h) const {
@@ -331,7 +368,7 @@ double Material::conductivity(double T) const {
 double Material::vapour_pressure(double T) const {
   const double denom = T + d_.antoine_c;
   if (!(denom > 0)) return 0.0;
-  return std::pow(10.0, d_.antoine_a - d_.antoine_b / denom);
+  return std::exp(std::numbers::ln10 * (d_.antoine_a - d_.antoine_b / denom));  // 10^x
 }
 
 double Material::heat_of_vaporisation(double T) const {

@@ -11,9 +11,10 @@
 //
 // Enthalpy reference: h = 0 at 298.15 K in the solid. The solid branch is integrated analytically
 // piece by piece up to the melting point Tm; at Tm a liquid fraction f adds f L (L the latent
-// heat of fusion per kg); above Tm the liquid cp is integrated from Tm. state_of(h) inverts this:
-// a table in h gives a starting temperature and one or two Newton steps on the analytic h(T)
-// finish it, so h(state_of(h)) = h to round-off.
+// heat of fusion per kg); above Tm the liquid cp is integrated from Tm. state_of(h) inverts this
+// with a piecewise cubic Hermite table of T(h) (nodes carry T and dT/dh = 1/cp, cells never
+// straddle a cp piece bound), accurate to ~1e-10 K: the thermal unit calls it several times
+// per particle and step, so it must cost a few ns, not a Newton iteration on the analytic h(T).
 #pragma once
 
 #include <string>
@@ -115,12 +116,21 @@ class Material {
  private:
   double solid_enthalpy(double T) const;  // analytic, any T (extrapolated below min)
   double temperature_on_branch(double h, bool liquid) const;
+  double newton_on_branch(double h, bool liquid, double T) const;
   void validate() const;
+  // T(h) on one branch: segments between the cp piece bounds, uniform in h inside each one.
+  struct InverseTable {
+    std::vector<double> seg_h;           // enthalpy at the segment bounds (segments + 1 values)
+    std::vector<double> seg_dh;          // node spacing of each segment
+    std::vector<std::size_t> seg_first;  // index of each segment's first node
+    std::vector<double> T, dTdh;         // node values: temperature and 1 / cp
+    double eval(double h) const;         // cubic Hermite; h within [seg_h.front(), seg_h.back()]
+  };
+  InverseTable build_inverse(double T_lo, double T_hi, bool liquid) const;
   MaterialData d_;
   double h_solidus_ = 0.0, h_liquidus_ = 0.0;
-  // Inverse tables of the solid and liquid branches: temperatures at uniform h steps.
-  std::vector<double> t_of_h_solid_, t_of_h_liquid_;
-  double h_min_ = 0.0, dh_solid_ = 1.0, dh_liquid_ = 1.0, h_max_ = 0.0;
+  InverseTable solid_inverse_, liquid_inverse_;
+  double h_min_ = 0.0, h_max_ = 0.0;
 };
 
 // Schema of a material given as data in a case section (all SI: J/(kg K), kg/m^3, ...).

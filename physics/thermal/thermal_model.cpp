@@ -64,7 +64,7 @@ ThermalRates ThermalModel::rates(double T, double h, double diameter, double phi
   }
   if (o_.thermionic && T > t_th_cut_) {
     const auto th = emission::thermionic(m_->richardson_constant(), m_->work_function_eV(), T,
-                                         radius, phi, o_.schottky);
+                                         radius, phi, o_.schottky, /*with_slope=*/false);
     r.thermionic = th.heat;
     r.thermionic_current = th.current;
   }
@@ -75,12 +75,12 @@ ThermalRates ThermalModel::rates(double T, double h, double diameter, double phi
   return r;
 }
 
-ThermalStepResult ThermalModel::advance(ThermalState& s, double power, double phi,
-                                        double dt) const {
+ThermalStepResult ThermalModel::advance(ThermalState& s, double power, double phi, double dt,
+                                        const MeltState* start) const {
   ThermalStepResult res;
   const double m0 = s.mass, d0 = s.diameter;
   double E = s.mass * s.h, m = s.mass;
-  const MeltState st = m_->state_of(s.h);
+  const MeltState st = start ? *start : m_->state_of(s.h);
   res.peak_temperature = st.temperature;
 
   struct Eval {

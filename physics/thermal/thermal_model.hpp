@@ -73,7 +73,10 @@ class ThermalModel {
   // surface potential phi (V).
   ThermalRates rates(double T, double h, double diameter, double phi) const;
   // Advance one particle over dt with constant beam power (W) and surface potential phi (V).
-  ThermalStepResult advance(ThermalState& s, double power, double phi, double dt) const;
+  // `start`, when given, is state_of(s.h) already known (the unit keeps T and the liquid
+  // fraction of the last step's end), saving one inversion per particle and step.
+  ThermalStepResult advance(ThermalState& s, double power, double phi, double dt,
+                            const MeltState* start = nullptr) const;
 
   // Below these temperatures the thermionic and evaporation heat fluxes are < 1e-12 of the
   // blackbody flux sigma T^4 and are skipped (speed; see the constructor).

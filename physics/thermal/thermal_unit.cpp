@@ -26,13 +26,19 @@ void ThermalUnit::apply(Stage, ParticleStore& p, const StepContext& ctx) {
       p_.test_power > 0.0 && ctx.time >= p_.test_power_on && ctx.time < p_.test_power_off;
   constexpr double k4pe0 = 4.0 * constants::pi * constants::vacuum_permittivity;
   for (std::size_t i = 0; i < n; ++i) {
-    if (std::isnan(h[i])) h[i] = material_.enthalpy(T[i], f[i]);
+    // T and the liquid fraction are state_of(h) from the previous step's end (this unit is the
+    // only writer of h, T and f); a new particle's enthalpy comes from its initial T and f
+    MeltState start{T[i], f[i]};
+    if (std::isnan(h[i])) {
+      h[i] = material_.enthalpy(T[i], f[i]);
+      start = material_.state_of(h[i]);
+    }
     const double power = P[i] + (test_on && st[i] == ParticleState::flying ? p_.test_power : 0.0);
     const double phi = q[i] / (k4pe0 * 0.5 * d[i]);
     const bool was_molten = f[i] > 0.0, ever_molten = molten[i] > 0.0 || was_molten;
     const double m_before = m[i];
     ThermalState s{h[i], m[i], d[i]};
-    const ThermalStepResult r = model_.advance(s, power, phi, ctx.dt);
+    const ThermalStepResult r = model_.advance(s, power, phi, ctx.dt, &start);
     const MeltState& ms = r.end;
     h[i] = s.h;
     m[i] = s.mass;
