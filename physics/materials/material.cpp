@@ -361,6 +361,11 @@ double Material::emissivity(double T) const {
                                : d_.emissivity_liquid.eval(T);
 }
 
+double Material::emissivity_slope(double T) const {
+  if (T <= d_.melting_point) return T < d_.min_temperature ? 0.0 : d_.emissivity_solid.slope(T);
+  return d_.emissivity_liquid.slope(T);
+}
+
 double Material::conductivity(double T) const {
   return T <= d_.melting_point ? d_.conductivity_solid.eval(T) : d_.conductivity_liquid.eval(T);
 }

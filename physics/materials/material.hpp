@@ -103,6 +103,7 @@ class Material {
   double enthalpy_solidus() const { return h_solidus_; }    // h(Tm, f = 0)
   double enthalpy_liquidus() const { return h_liquidus_; }  // h(Tm, f = 1)
   double emissivity(double T) const;
+  double emissivity_slope(double T) const;      // d eps / dT (1/K)
   double conductivity(double T) const;          // W/(m K)
   double vapour_pressure(double T) const;       // Pa
   double heat_of_vaporisation(double T) const;  // J/kg

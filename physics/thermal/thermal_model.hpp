@@ -18,7 +18,9 @@
 // on (E, m). The local error estimate |E_heun - E_euler| / (m cp) is a temperature error held
 // below `tolerance_K` per sub-step; the step size controller (safety 0.9, growth <= 4x) shortens
 // sub-steps where the losses are stiff (evaporation near boiling) and takes the whole step at
-// once where they are not. The energy tallies use the same Heun weights as the update, so
+// once where they are not. Where the error estimate predicted from the loss slope is below a
+// tenth of the tolerance (particles outside the beam), the Euler step is taken alone with one
+// evaluation of the rates. The energy tallies use the same Heun weights as the update, so
 // E_end - E_start = beam - radiated - thermionic - evaporated to round-off.
 #pragma once
 
@@ -84,6 +86,8 @@ class ThermalModel {
   double evaporation_cutoff() const { return t_ev_cut_; }
 
  private:
+  // |d(losses)/dT| (W/K) at T for the rates r of a sphere of this diameter at potential phi.
+  double loss_slope(double T, const ThermalRates& r, double phi, double diameter) const;
   const Material* m_;
   ThermalOptions o_;
   double t_th_cut_ = 0.0, t_ev_cut_ = 0.0;
