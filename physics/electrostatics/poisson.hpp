@@ -29,6 +29,27 @@
 // particle is the cloud-in-cell interpolation of the node field with the same weights as the
 // charge deposit.
 //
+// Floating conductors (an electrode with `floating`, or the wall with `wall_floating`) carry a set
+// net charge instead of a fixed potential. The discrete problem is linear, so by superposition
+//   phi = phi_0 + sum_g V_g psi_g,
+// phi_0: the solution with every floating conductor at 0 V (fixed electrodes, wall, space charge
+// as given); psi_g: conductor g at 1 V, all other conductors and the wall at 0 V, no space charge
+// (solved once, at the first solve, and kept). The charge of conductor f is a linear functional
+// of phi: Q_f(phi) = eps0 * (flux of -grad phi out of S_f) - (space charge on gap nodes of S_f),
+// S_f = the nodes within one cell (Chebyshev distance in indices) of f's nodes, the flux summed
+// over the grid faces leaving S_f with the same face coefficients as the operator. For the
+// regular 7-point rows outside S_f this is exactly the charge the discrete equations put on f
+// (the sum of the rows over any larger node set telescopes to the same value), so the discrete
+// Gauss law holds to solver tolerance. With the capacitance matrix C_fg = Q_f(psi_g) the
+// potentials follow from the small dense system (Gaussian elimination, pivoting)
+//   sum_g C_fg V_g + [f = wall] C_ext V_wall = Q_set,f - Q_f(phi_0).
+// Wall: the charge measured on the wall is the charge of its inner surface, minus everything
+// inside (Gauss). A floating vessel floats relative to the ground reference of the electrode
+// supplies through its outer surface, whose capacitance to ground C_ext (`wall_capacitance`)
+// the grid does not see: its outer surface holds C_ext V_wall and Q_set = inner + outer. With
+// C_ext = 0 the net enclosed charge is -Q_set and a fixed electrode sets the potential level;
+// with only floating conductors and C_ext = 0 nothing does (checked in electrodes.hpp).
+//
 // Parallel layout: the DMDA ownership ranges may be given (they then coincide with the particle
 // decomposition, so deposit and interpolation touch only the rank's nodes and one ghost layer).
 // Points outside a rank's ghosted box still work, through PETSc: deposits go to the global vector
@@ -40,6 +61,8 @@
 
 #include <array>
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,6 +82,11 @@ struct PoissonConfig {
   // Shortley-Weller rows (default: second order in the maximum norm, nonsymmetric, FGMRES);
   // false: the symmetric scheme of Gibou et al. (CG applies; second order in rms, ~1.6 in max).
   bool shortley_weller = true;
+  // Floating vessel wall (see above): net charge (C) and capacitance (F) of its outer surface to
+  // the ground reference; wall_potential and wall_function are then unused.
+  bool wall_floating = false;
+  double wall_charge = 0.0;
+  double wall_capacitance = 0.0;
   // DMDA layout: ranks per axis and nodes per rank coordinate; empty: PETSc decides.
   std::array<int, 3> procs{0, 0, 0};
   std::array<std::vector<int>, 3> ownership;
@@ -113,6 +141,15 @@ class PoissonSolver {
                      std::vector<double>& e, std::vector<double>& emag,
                      std::vector<double>& rho) const;
 
+  // Conductor numbers for the queries below: electrode index, or kWall for the vessel wall.
+  static constexpr int kWall = -1;
+  // Potential (V) of a conductor in the last solve (fixed: as configured; floating: solved for).
+  double conductor_potential(int conductor) const;
+  // Net charge (C) of a conductor in the last solve, measured as described above (collective).
+  // Meaningful where nothing but gap nodes lies within two cells of the conductor.
+  double conductor_charge(int conductor);
+  bool has_floating() const { return !floating_.empty(); }
+
   KSP ksp() const { return ksp_; }
   DM dm() const { return da_; }
 
@@ -122,11 +159,24 @@ class PoissonSolver {
 
  private:
   struct Cut {
-    long node;     // local ghosted index of the gap node
-    int dir;       // 0..5: -x, +x, -y, +y, -z, +z
-    double theta;  // fraction of the edge to the surface
-    double value;  // electrode potential
+    long node;      // local ghosted index of the gap node
+    int dir;        // 0..5: -x, +x, -y, +y, -z, +z
+    double theta;   // fraction of the edge to the surface
+    int electrode;  // whose surface (its potential: potential_)
   };
+  // Charge functional of one conductor: Q = weight . phi - mask . charge (see above).
+  struct ChargeFunctional {
+    Vec weight = nullptr, mask = nullptr;
+  };
+  struct Floating {
+    int conductor;      // electrode index or kWall
+    double charge;      // C, set net charge
+    Vec psi = nullptr;  // unit-potential solution
+  };
+  const ChargeFunctional& charge_functional(int conductor);
+  void solve_unit_potentials();
+  void set_boundary_values(const std::vector<double>& electrode, std::optional<double> wall);
+  void check_converged(const char* what);
   int node_label(const UniformGrid& g, int i, int j, int k) const;  // -2 wall, -1 gap, e >= 0
   void compute_field();
   long petsc_index(int i, int j, int k) const;  // global PETSc index of a node
@@ -149,6 +199,15 @@ class PoissonSolver {
   int iterations_ = 0;
   double residual_ = 0.0;
   bool solved_once_ = false;
+  // Dirichlet values used when assembling a right-hand side (floating: 0 V for phi_0, 1 V in psi)
+  std::vector<double> bc_value_;
+  std::optional<double> bc_wall_;  // constant wall value; empty: the configured wall
+  std::vector<double> potential_;  // per electrode, after the last solve
+  double wall_value_ = 0.0;        // wall potential after the last solve (constant walls)
+  std::vector<Floating> floating_;
+  std::vector<double> capacitance_;  // row-major, floating_.size()^2; empty until computed
+  std::map<int, ChargeFunctional> functionals_;
+  Vec phi0_ = nullptr;  // phi_0 (kept as the next initial guess) when there are floating conductors
   bool off_rank_deposits_ = false;
 };
 
