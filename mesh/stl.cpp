@@ -229,8 +229,9 @@ class TriangleSolid final : public Solid {
               best = std::min(best, dot(d, d));
             }
           }
-      // every bucket beyond shell r is at least r cells (plus the gap to the grid) away
-      const double bound = std::sqrt(outside2) + r * cmin;
+      // a bucket beyond shell r is at least r cells away along one axis, and no bucket is
+      // closer than the bucket grid's box
+      const double bound = std::max(std::sqrt(outside2), r * cmin);
       if (best <= bound * bound) break;
     }
     return best;
@@ -328,6 +329,73 @@ std::vector<Facet> check_closed_surface(std::vector<Facet> facets, const std::st
         "the first {}",
         what, shared, edge(first_shared)));
   return facets;
+}
+
+void write_stl(const std::string& path, const std::vector<Facet>& facets) {
+  std::ofstream out(path, std::ios::binary);
+  if (!out) throw RuntimeError(path + ": cannot write the STL file");
+  char header[80] = "binary STL written by mpstream";
+  out.write(header, 80);
+  const auto n = static_cast<std::uint32_t>(facets.size());
+  out.write(reinterpret_cast<const char*>(&n), 4);
+  for (const auto& f : facets) {
+    const Vec3 nrm = cross(sub(f[1], f[0]), sub(f[2], f[0]));
+    const double len = std::sqrt(dot(nrm, nrm));
+    float v[12];
+    for (int k = 0; k < 3; ++k) v[k] = static_cast<float>(len > 0 ? nrm[k] / len : 0.0);
+    for (int c = 0; c < 3; ++c)
+      for (int k = 0; k < 3; ++k) v[3 + 3 * c + k] = static_cast<float>(f[c][k]);
+    out.write(reinterpret_cast<const char*>(v), sizeof v);
+    const std::uint16_t attr = 0;
+    out.write(reinterpret_cast<const char*>(&attr), 2);
+  }
+  if (!out) throw RuntimeError(path + ": cannot write the STL file");
+}
+
+std::vector<Facet> icosphere(const Vec3& center, double radius, int level) {
+  // icosahedron: corners (0, +-1, +-t), (+-1, +-t, 0), (+-t, 0, +-1), t the golden ratio
+  const double t = 0.5 * (1.0 + std::sqrt(5.0));
+  std::vector<Vec3> v{{-1, t, 0},  {1, t, 0},  {-1, -t, 0}, {1, -t, 0}, {0, -1, t},  {0, 1, t},
+                      {0, -1, -t}, {0, 1, -t}, {t, 0, -1},  {t, 0, 1},  {-t, 0, -1}, {-t, 0, 1}};
+  auto project = [](Vec3 x) {
+    const double n = std::sqrt(dot(x, x));
+    return Vec3{x[0] / n, x[1] / n, x[2] / n};
+  };
+  for (auto& x : v) x = project(x);
+  std::vector<std::array<int, 3>> tri{{0, 11, 5}, {0, 5, 1},  {0, 1, 7},   {0, 7, 10}, {0, 10, 11},
+                                      {1, 5, 9},  {5, 11, 4}, {11, 10, 2}, {10, 7, 6}, {7, 1, 8},
+                                      {3, 9, 4},  {3, 4, 2},  {3, 2, 6},   {3, 6, 8},  {3, 8, 9},
+                                      {4, 9, 5},  {2, 4, 11}, {6, 2, 10},  {8, 6, 7},  {9, 8, 1}};
+  for (int l = 0; l < level; ++l) {
+    // one midpoint per edge, shared by its two facets (so the surface stays watertight)
+    std::map<std::pair<int, int>, int> mid;
+    auto midpoint = [&](int a, int b) {
+      const auto key = std::minmax(a, b);
+      auto it = mid.find(key);
+      if (it != mid.end()) return it->second;
+      v.push_back(project(add(v[static_cast<std::size_t>(a)], v[static_cast<std::size_t>(b)])));
+      return mid[key] = static_cast<int>(v.size()) - 1;
+    };
+    std::vector<std::array<int, 3>> next;
+    for (const auto& f : tri) {
+      const int a = midpoint(f[0], f[1]), b = midpoint(f[1], f[2]), c = midpoint(f[2], f[0]);
+      next.push_back({f[0], a, c});
+      next.push_back({f[1], b, a});
+      next.push_back({f[2], c, b});
+      next.push_back({a, b, c});
+    }
+    tri = std::move(next);
+  }
+  std::vector<Facet> out;
+  out.reserve(tri.size());
+  for (const auto& f : tri) {
+    Facet q;
+    for (int c = 0; c < 3; ++c)
+      for (int k = 0; k < 3; ++k)
+        q[c][k] = center[k] + radius * v[static_cast<std::size_t>(f[c])][k];
+    out.push_back(q);
+  }
+  return out;
 }
 
 std::unique_ptr<Solid> make_triangle_solid(std::vector<Facet> facets) {

@@ -40,4 +40,12 @@ std::vector<Facet> check_closed_surface(std::vector<Facet> facets, const std::st
 // The solid bounded by a closed triangle surface (check it first).
 std::unique_ptr<Solid> make_triangle_solid(std::vector<Facet> facets);
 
+// Binary STL writer (float32 corners, as CAD exporters write them); throws RuntimeError.
+void write_stl(const std::string& path, const std::vector<Facet>& facets);
+
+// Geodesic icosphere: the regular icosahedron, each facet split into four `level` times with
+// the new corners projected onto the sphere; 20 * 4^level facets, all corners on the sphere,
+// outward orientation. Test and example geometry for STL electrodes.
+std::vector<Facet> icosphere(const Vec3& center, double radius, int level);
+
 }  // namespace mps
