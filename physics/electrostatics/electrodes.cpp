@@ -15,11 +15,10 @@ void declare_electrode_schema(SectionSpec& s) {
   s.string("name", "Name used in messages and output").require();
   s.choice(
        "shape", {"plane", "box", "sphere", "cylinder", "annulus", "stl"},
-       "Solid primitive: plane (half-space behind `point` with `normal` pointing into the gap), "
-       "box (`lo`, `hi`), sphere (`center`, `radius`, optional `inner_radius`: a hollow "
-       "shell), cylinder (axis `from` -> `to`, "
-       "`radius`), annulus (axis `from` -> `to`, `inner_radius`, `outer_radius`), stl (a closed "
-       "triangulated surface: `file`, `scale`)")
+       "Solid: plane (half-space behind `point` with `normal` pointing into the gap), box (`lo`, "
+       "`hi`), sphere (`center`, `radius`, optional `inner_radius`: a hollow shell), cylinder "
+       "(axis `from` -> `to`, `radius`), annulus (axis `from` -> `to`, `inner_radius`, "
+       "`outer_radius`), stl (a closed triangulated surface: `file`, `scale`, `offset`)")
       .require();
   s.quantity("potential", dim::voltage, "Electrode potential (required unless floating)");
   s.boolean("floating",
@@ -47,6 +46,7 @@ void declare_electrode_schema(SectionSpec& s) {
   s.quantity("scale", dim::none, "stl: factor from file coordinates to metres (1e-3: mm)")
       .def("1")
       .positive();
+  s.vector3("offset", dim::length, "stl: translation of the scaled surface").def("[0, 0, 0]");
 }
 
 Electrode electrode_from_config(const Config& c, const std::string& case_file) {
@@ -93,7 +93,12 @@ Electrode electrode_from_config(const Config& c, const std::string& case_file) {
     if (file.is_relative() && !case_file.empty())
       file = std::filesystem::path(case_file).parent_path() / file;
     const std::string what = fmt::format("{}.file ({})", c.path(), file.string());
-    s = make_triangle_solid(check_closed_surface(read_stl(file.string(), c.number("scale")), what));
+    auto facets = read_stl(file.string(), c.number("scale"));
+    const Vec3 offset = c.vec3("offset");
+    for (auto& f : facets)
+      for (auto& v : f)
+        for (int a = 0; a < 3; ++a) v[a] += offset[a];
+    s = make_triangle_solid(check_closed_surface(std::move(facets), what));
   } else if (shape == "sphere") {
     need("center");
     need("radius");

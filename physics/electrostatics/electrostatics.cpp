@@ -235,7 +235,7 @@ void register_electrostatics_unit(UnitRegistry& registry) {
              "within two cells of a floating wall")
         .def("fixed");
     s.quantity("wall_charge", dim::charge, "Net charge of a floating wall").def("0 C");
-    s.quantity("wall_capacitance", dim::charge / dim::voltage,
+    s.quantity("wall_capacitance", dim::capacitance,
                "Capacitance of a floating wall's outer surface to ground")
         .def("0 F")
         .non_negative();

@@ -106,6 +106,16 @@ PoissonSolver::PoissonSolver(MPI_Comm comm, PoissonConfig cfg) : comm_(comm), cf
                          DMDA_STENCIL_BOX, g.nodes(0), g.nodes(1), g.nodes(2), pm[0], pm[1], pm[2],
                          1, 1, lr[0], lr[1], lr[2], &dab_));
   MPS_PETSC(DMSetUp(dab_));
+  MPS_PETSC(DMDACreate3d(comm_, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE,
+                         DMDA_STENCIL_BOX, g.nodes(0), g.nodes(1), g.nodes(2), pm[0], pm[1], pm[2],
+                         3, 2, lr[0], lr[1], lr[2], &da3w_));
+  MPS_PETSC(DMSetUp(da3w_));
+  MPS_PETSC(DMCreateLocalVector(da3w_, &e_wide_));
+  MPS_PETSC(DMDACreate3d(comm_, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE,
+                         DMDA_STENCIL_BOX, g.nodes(0), g.nodes(1), g.nodes(2), pm[0], pm[1], pm[2],
+                         1, 2, lr[0], lr[1], lr[2], &dabw_));
+  MPS_PETSC(DMSetUp(dabw_));
+  MPS_PETSC(DMCreateLocalVector(dabw_, &phi_wide_));
   PetscInt s[3], m[3], gs[3], gm[3];
   MPS_PETSC(DMDAGetCorners(da_, &s[0], &s[1], &s[2], &m[0], &m[1], &m[2]));
   MPS_PETSC(DMDAGetGhostCorners(da_, &gs[0], &gs[1], &gs[2], &gm[0], &gm[1], &gm[2]));
@@ -149,6 +159,16 @@ PoissonSolver::PoissonSolver(MPI_Comm comm, PoissonConfig cfg) : comm_(comm), cf
       for (int i = 0; i < gm_[0]; ++i)
         labels_[static_cast<std::size_t>(i + gm_[0] * (j + gm_[1] * k))] =
             static_cast<signed char>(node_label(g, gs_[0] + i, gs_[1] + j, gs_[2] + k));
+  for (int a = 0; a < 3; ++a) {
+    wlo_[a] = std::max(xs_[a] - 2, 0);
+    wn_[a] = std::min(xs_[a] + xm_[a] + 1, g.cells[a]) - wlo_[a] + 1;
+  }
+  wide_labels_.resize(static_cast<std::size_t>(wn_[0]) * wn_[1] * wn_[2]);
+  for (int k = 0; k < wn_[2]; ++k)
+    for (int j = 0; j < wn_[1]; ++j)
+      for (int i = 0; i < wn_[0]; ++i)
+        wide_labels_[static_cast<std::size_t>(i + wn_[0] * (j + static_cast<long>(wn_[1]) * k))] =
+            static_cast<signed char>(node_label(g, wlo_[0] + i, wlo_[1] + j, wlo_[2] + k));
   MPS_PETSC(assemble(da_, nullptr, bc_));
   {
     PetscScalar*** mk;
@@ -214,9 +234,11 @@ PoissonSolver::PoissonSolver(MPI_Comm comm, PoissonConfig cfg) : comm_(comm), cf
 
 PoissonSolver::~PoissonSolver() {
   KSPDestroy(&ksp_);
-  for (Vec* v :
-       {&phi_, &phi_local_, &rhs_, &bc_, &mask_, &charge_, &charge_local_, &e_, &e_local_, &phi0_})
+  for (Vec* v : {&phi_, &phi_local_, &rhs_, &bc_, &mask_, &charge_, &charge_local_, &e_, &e_local_,
+                 &phi0_, &e_wide_, &phi_wide_})
     VecDestroy(v);
+  DMDestroy(&da3w_);
+  DMDestroy(&dabw_);
   for (auto& f : floating_) VecDestroy(&f.psi);
   for (auto& [c, f] : functionals_) {
     VecDestroy(&f.weight);
@@ -535,24 +557,10 @@ const PoissonSolver::ChargeFunctional& PoissonSolver::charge_functional(int cond
   const UniformGrid& g = cfg_.grid;
   const int target = conductor == kWall ? kLabelWall : conductor;
   // labels of the owned nodes and two layers around them (S needs one, its faces one more)
-  int lo[3], n[3];
-  for (int a = 0; a < 3; ++a) {
-    lo[a] = std::max(xs_[a] - 2, 0);
-    n[a] = std::min(xs_[a] + xm_[a] + 1, g.cells[a]) - lo[a] + 1;
-  }
-  std::vector<signed char> lab(static_cast<std::size_t>(n[0]) * n[1] * n[2]);
-  for (int k = 0; k < n[2]; ++k)
-    for (int j = 0; j < n[1]; ++j)
-      for (int i = 0; i < n[0]; ++i)
-        lab[static_cast<std::size_t>(i + n[0] * (j + static_cast<long>(n[1]) * k))] =
-            static_cast<signed char>(node_label(g, lo[0] + i, lo[1] + j, lo[2] + k));
   auto inside = [&](int i, int j, int k) {
     return i >= 0 && j >= 0 && k >= 0 && i <= g.cells[0] && j <= g.cells[1] && k <= g.cells[2];
   };
-  auto label = [&](int i, int j, int k) {
-    return static_cast<int>(lab[static_cast<std::size_t>(
-        (i - lo[0]) + n[0] * ((j - lo[1]) + static_cast<long>(n[1]) * (k - lo[2])))]);
-  };
+  auto label = [&](int i, int j, int k) { return wide_label(i, j, k); };
   // S: nodes within one cell (Chebyshev) of the conductor's nodes
   auto in_set = [&](int i, int j, int k) {
     for (int dk = -1; dk <= 1; ++dk)
@@ -594,9 +602,11 @@ void PoissonSolver::compute_field() {
   const UniformGrid& g = cfg_.grid;
   MPS_PETSC(DMGlobalToLocalBegin(dab_, phi_, INSERT_VALUES, phi_local_));
   MPS_PETSC(DMGlobalToLocalEnd(dab_, phi_, INSERT_VALUES, phi_local_));
+  MPS_PETSC(DMGlobalToLocalBegin(dabw_, phi_, INSERT_VALUES, phi_wide_));
+  MPS_PETSC(DMGlobalToLocalEnd(dabw_, phi_, INSERT_VALUES, phi_wide_));
   const PetscScalar*** p;
   PetscScalar**** E;
-  MPS_PETSC(DMDAVecGetArrayRead(dab_, phi_local_, &p));
+  MPS_PETSC(DMDAVecGetArrayRead(dabw_, phi_wide_, &p));
   MPS_PETSC(DMDAVecGetArrayDOF(da3_, e_, &E));
   // cut distances of the owned gap nodes: (local index, direction) -> (theta, value)
   std::vector<std::pair<long, int>> keys;
@@ -639,6 +649,29 @@ void PoissonSolver::compute_field() {
             }
             const double v0 = at(0);
             grad = (hm * hm * (vp - v0) + hp * hp * (v0 - vm)) / (hm * hp * (hm + hp));
+            // Close to the surface (theta < 1/4) the stencil above divides the node's own
+            // error by theta h. Skip the node: the quadratic through the cut point and the next
+            // two gap nodes on the other side, differentiated at the node (second order, error
+            // weights O(1 / h) whatever theta).
+            auto regular = [&](int off) {
+              int q[3] = {i, j, k};
+              q[a] += off;
+              return q[a] >= 0 && q[a] <= g.cells[a] && wide_label(q[0], q[1], q[2]) == kLabelGap;
+            };
+            for (int side : {-1, 1}) {
+              const double hc = side < 0 ? hm : hp;
+              const bool cut_here = side < 0 ? hm < h : hp < h;
+              const bool cut_there = side < 0 ? hp < h : hm < h;
+              if (!cut_here || cut_there || !(hc < 0.25 * h) || !regular(-side) ||
+                  !regular(-2 * side))
+                continue;
+              // points s0 (cut, V), s1, s2 (gap nodes) along the axis, relative to the node
+              const double s0 = side * hc, s1 = -side * h, s2 = -2 * side * h;
+              const double f0 = side < 0 ? vm : vp, f1 = at(-side), f2 = at(-2 * side);
+              grad = f0 * (-s1 - s2) / ((s0 - s1) * (s0 - s2)) +
+                     f1 * (-s0 - s2) / ((s1 - s0) * (s1 - s2)) +
+                     f2 * (-s0 - s1) / ((s2 - s0) * (s2 - s1));
+            }
           } else if (have(-1) && have(1)) {
             grad = (at(1) - at(-1)) / (2 * h);
           } else if (have(1)) {
@@ -649,10 +682,48 @@ void PoissonSolver::compute_field() {
           E[k][j][i][a] = -grad;
         }
       }
-  MPS_PETSC(DMDAVecRestoreArrayRead(dab_, phi_local_, &p));
+  MPS_PETSC(DMDAVecRestoreArrayRead(dabw_, phi_wide_, &p));
   MPS_PETSC(DMDAVecRestoreArrayDOF(da3_, e_, &E));
+  extrapolate_field_into_electrodes();
   MPS_PETSC(DMGlobalToLocalBegin(da3_, e_, INSERT_VALUES, e_local_));
   MPS_PETSC(DMGlobalToLocalEnd(da3_, e_, INSERT_VALUES, e_local_));
+}
+
+void PoissonSolver::extrapolate_field_into_electrodes() {
+  const UniformGrid& g = cfg_.grid;
+  MPS_PETSC(DMGlobalToLocalBegin(da3w_, e_, INSERT_VALUES, e_wide_));
+  MPS_PETSC(DMGlobalToLocalEnd(da3w_, e_, INSERT_VALUES, e_wide_));
+  const PetscScalar**** W;
+  PetscScalar**** E;
+  MPS_PETSC(DMDAVecGetArrayDOFRead(da3w_, e_wide_, &W));
+  MPS_PETSC(DMDAVecGetArrayDOF(da3_, e_, &E));
+  auto gap = [&](int i, int j, int k) {
+    return i >= 0 && j >= 0 && k >= 0 && i <= g.cells[0] && j <= g.cells[1] && k <= g.cells[2] &&
+           wide_label(i, j, k) == kLabelGap;
+  };
+  for (int k = xs_[2]; k < xs_[2] + xm_[2]; ++k)
+    for (int j = xs_[1]; j < xs_[1] + xm_[1]; ++j)
+      for (int i = xs_[0]; i < xs_[0] + xm_[0]; ++i) {
+        if (wide_label(i, j, k) < 0) continue;  // gap and wall nodes keep their field
+        double two[3] = {0, 0, 0}, one[3] = {0, 0, 0};
+        int n_two = 0, n_one = 0;
+        for (int dk = -1; dk <= 1; ++dk)
+          for (int dj = -1; dj <= 1; ++dj)
+            for (int di = -1; di <= 1; ++di) {
+              if (!gap(i + di, j + dj, k + dk)) continue;
+              const PetscScalar* e1 = W[k + dk][j + dj][i + di];
+              for (int a = 0; a < 3; ++a) one[a] += e1[a];
+              ++n_one;
+              if (!gap(i + 2 * di, j + 2 * dj, k + 2 * dk)) continue;
+              const PetscScalar* e2 = W[k + 2 * dk][j + 2 * dj][i + 2 * di];
+              for (int a = 0; a < 3; ++a) two[a] += 2 * e1[a] - e2[a];
+              ++n_two;
+            }
+        if (n_one == 0) continue;  // no gap node around: no particle interpolates here
+        for (int a = 0; a < 3; ++a) E[k][j][i][a] = n_two > 0 ? two[a] / n_two : one[a] / n_one;
+      }
+  MPS_PETSC(DMDAVecRestoreArrayDOFRead(da3w_, e_wide_, &W));
+  MPS_PETSC(DMDAVecRestoreArrayDOF(da3_, e_, &E));
 }
 
 void PoissonSolver::gather(const std::vector<Vec3>& x, Vec global_src, Vec local_src, int dof,

@@ -25,9 +25,16 @@
 // moves by at most 1e-3 h and the diagonal stays bounded.
 //
 // E at nodes is the three-point derivative through the cut point where an edge is
-// cut (second order), central elsewhere; inside electrodes and on the walls one-sided. E at a
-// particle is the cloud-in-cell interpolation of the node field with the same weights as the
-// charge deposit.
+// cut (second order), central elsewhere, one-sided (second order) on the walls. Where the cut
+// point is closer than h / 4 to a gap node, that stencil would divide the node's own error by
+// theta h: the derivative then comes from the quadratic through the cut point and the next two
+// gap nodes on the other side (ghost layers of two). Nodes inside an
+// electrode next to the gap take the field linearly extrapolated from the gap,
+// E(n) = 2 E(n + d) - E(n + 2 d), averaged over the directions d of the 26 neighbours where
+// both are gap nodes (second order; one gap node only: its value): a particle in a cell cut by
+// an electrode then gets a second-order field, not one mixed with the conductor's interior
+// (tests/validation/electrostatics/test_near_field.cpp). E at a particle is the cloud-in-cell
+// interpolation of the node field with the same weights as the charge deposit.
 //
 // Floating conductors (an electrode with `floating`, or the wall with `wall_floating`) carry a set
 // net charge instead of a fixed potential. The discrete problem is linear, so by superposition
@@ -179,6 +186,7 @@ class PoissonSolver {
   void check_converged(const char* what);
   int node_label(const UniformGrid& g, int i, int j, int k) const;  // -2 wall, -1 gap, e >= 0
   void compute_field();
+  void extrapolate_field_into_electrodes();
   long petsc_index(int i, int j, int k) const;  // global PETSc index of a node
   void gather(const std::vector<Vec3>& x, Vec global_src, Vec local_src, int dof,
               std::vector<double>& out) const;
@@ -186,6 +194,17 @@ class PoissonSolver {
   MPI_Comm comm_;
   PoissonConfig cfg_;
   DM da_ = nullptr, dab_ = nullptr, da3_ = nullptr;  // operator, ghosted scalars, field (3 dof)
+  DM da3w_ = nullptr;       // field with two ghost layers (extrapolation into electrodes)
+  Vec e_wide_ = nullptr;    // its local vector
+  DM dabw_ = nullptr;       // scalars with two ghost layers (one-sided field stencils)
+  Vec phi_wide_ = nullptr;  // phi on it
+  // labels of the owned nodes and two layers around them (clipped to the grid)
+  std::vector<signed char> wide_labels_;
+  int wlo_[3] = {}, wn_[3] = {};
+  int wide_label(int i, int j, int k) const {
+    return wide_labels_[static_cast<std::size_t>(
+        (i - wlo_[0]) + wn_[0] * ((j - wlo_[1]) + static_cast<long>(wn_[1]) * (k - wlo_[2])))];
+  }
   KSP ksp_ = nullptr;
   Vec phi_ = nullptr, phi_local_ = nullptr, rhs_ = nullptr, bc_ = nullptr, mask_ = nullptr;
   Vec charge_ = nullptr, charge_local_ = nullptr, e_ = nullptr, e_local_ = nullptr;
