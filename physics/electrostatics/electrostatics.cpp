@@ -239,8 +239,8 @@ void register_electrostatics_unit(UnitRegistry& registry) {
                "Capacitance of a floating wall's outer surface to ground")
         .def("0 F")
         .non_negative();
-    declare_electrode_schema(
-        s.section_list("electrodes", "Electrodes: conducting solids at fixed potentials"));
+    declare_electrode_schema(s.section_list(
+        "electrodes", "Electrodes: conducting solids at fixed potentials, or floating"));
     s.integer("solve_every", "Re-solve the potential every N steps").def("10").at_least(1);
     s.quantity("charge_change_fraction", dim::none,
                "Re-solve earlier when the total |charge| on the grid changed by this fraction")
