@@ -2,6 +2,7 @@
 // run exactly through facet edges and vertices, cut fractions and distances against the exact
 // sphere, and the case-file errors (a clear InputError naming the file for an open mesh).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
