@@ -92,24 +92,35 @@ class HalfSpace final : public Solid {
   Vec3 p_, n_;
 };
 
+// Ball of radius r, or the spherical shell r_in <= |x - c| <= r (r_in > 0).
 class Sphere final : public Solid {
  public:
-  Sphere(const Vec3& c, double r) : c_(c), r_(r) {}
-  std::string kind() const override { return "sphere"; }
-  double signed_distance(const Vec3& x) const override { return norm(sub(x, c_)) - r_; }
+  Sphere(const Vec3& c, double r, double r_in = 0.0) : c_(c), r_(r), r_in_(r_in) {}
+  std::string kind() const override { return r_in_ > 0 ? "spherical shell" : "sphere"; }
+  double signed_distance(const Vec3& x) const override {
+    const double r = norm(sub(x, c_));
+    return r_in_ > 0 ? std::abs(r - 0.5 * (r_ + r_in_)) - 0.5 * (r_ - r_in_) : r - r_;
+  }
   std::array<Vec3, 2> bounds() const override {
     return {sub(c_, Vec3{r_, r_, r_}), add(c_, Vec3{r_, r_, r_})};
   }
-  double feature_size() const override { return 2.0 * r_; }
+  double feature_size() const override { return r_in_ > 0 ? r_ - r_in_ : 2.0 * r_; }
   void triangulate(const std::array<Vec3, 2>&, TriangleMesh& out, int part) const override {
+    sphere(r_, out, part);
+    if (r_in_ > 0) sphere(r_in_, out, part);
+  }
+
+ private:
+  void sphere(double radius, TriangleMesh& out, int part) const {
     const int nu = kSegments, nv = kSegments / 2;
     const int base = static_cast<int>(out.points.size());
     for (int j = 0; j <= nv; ++j) {
       const double th = std::numbers::pi * j / nv;
       for (int i = 0; i < nu; ++i) {
         const double ph = 2 * std::numbers::pi * i / nu;
-        out.points.push_back(add(c_, Vec3{r_ * std::sin(th) * std::cos(ph),
-                                          r_ * std::sin(th) * std::sin(ph), r_ * std::cos(th)}));
+        out.points.push_back(
+            add(c_, Vec3{radius * std::sin(th) * std::cos(ph), radius * std::sin(th) * std::sin(ph),
+                         radius * std::cos(th)}));
       }
     }
     for (int j = 0; j < nv; ++j)
@@ -123,9 +134,8 @@ class Sphere final : public Solid {
       }
   }
 
- private:
   Vec3 c_;
-  double r_;
+  double r_, r_in_;
 };
 
 class Box final : public Solid {
@@ -265,6 +275,9 @@ std::unique_ptr<Solid> make_half_space(const Vec3& point, const Vec3& normal) {
 std::unique_ptr<Solid> make_sphere(const Vec3& center, double radius) {
   return std::make_unique<Sphere>(center, radius);
 }
+std::unique_ptr<Solid> make_spherical_shell(const Vec3& center, double r_in, double r_out) {
+  return std::make_unique<Sphere>(center, r_out, r_in);
+}
 std::unique_ptr<Solid> make_box(const Vec3& lo, const Vec3& hi) {
   return std::make_unique<Box>(lo, hi);
 }
@@ -279,6 +292,11 @@ std::unique_ptr<Solid> make_inverted(std::unique_ptr<Solid> inner) {
 }
 
 double crossing_fraction(const Solid& s, const Vec3& outside, const Vec3& inside) {
+  return s.crossing(outside, inside);
+}
+
+double Solid::crossing(const Vec3& outside, const Vec3& inside) const {
+  const Solid& s = *this;
   const Vec3 d = sub(inside, outside);
   auto f = [&](double t) { return s.signed_distance(add(outside, mul(d, t))); };
   double a = 0.0, b = 1.0, fa = f(a), fb = f(b);

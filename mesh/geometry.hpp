@@ -37,13 +37,19 @@ class Solid {
   virtual double feature_size() const = 0;
   // Append the surface (clipped or extended to `box` where the solid is unbounded).
   virtual void triangulate(const std::array<Vec3, 2>& box, TriangleMesh& out, int part) const = 0;
-  bool contains(const Vec3& p) const { return signed_distance(p) <= 0.0; }
+  virtual bool contains(const Vec3& p) const { return signed_distance(p) <= 0.0; }
+  // Fraction t in (0, 1] of the segment from `outside` to `inside` where the surface is crossed
+  // (see crossing_fraction below). Default: a root of the signed distance on the segment;
+  // surfaces with a cheaper exact answer (triangle meshes: ray-triangle intersection) override.
+  virtual double crossing(const Vec3& outside, const Vec3& inside) const;
 };
 
 // Half-space behind a plane: the solid is where (p - point) . normal <= 0 (the normal points out
 // of the conductor, into the gap).
 std::unique_ptr<Solid> make_half_space(const Vec3& point, const Vec3& normal);
 std::unique_ptr<Solid> make_sphere(const Vec3& center, double radius);
+// Hollow sphere r_in <= |x - center| <= r_out (a floating shell between two electrodes).
+std::unique_ptr<Solid> make_spherical_shell(const Vec3& center, double r_in, double r_out);
 std::unique_ptr<Solid> make_box(const Vec3& lo, const Vec3& hi);
 // Finite cylinder from `a` to `b` of radius r (r_in = 0), or annulus r_in < r < r_out.
 std::unique_ptr<Solid> make_cylinder(const Vec3& a, const Vec3& b, double radius);

@@ -2,11 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
-#include <sstream>
 
 #include "solver/base/constants.hpp"
 #include "solver/base/errors.hpp"
@@ -229,46 +225,6 @@ std::optional<CatcherHit> CatcherGeometry::intersect(const Vec3& a, const Vec3& 
     if (h && (!best || h->s < best->s)) best = h;
   }
   return best;
-}
-
-std::vector<std::array<Vec3, 3>> read_stl(const std::string& path, double scale_factor) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open the STL file");
-  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::vector<std::array<Vec3, 3>> out;
-  // binary: 80-byte header, uint32 count, 50 bytes per facet (normal, 3 vertices as float32, attr)
-  if (data.size() >= 84) {
-    std::uint32_t n = 0;
-    std::memcpy(&n, data.data() + 80, 4);
-    if (data.size() == 84 + 50 * static_cast<std::size_t>(n)) {
-      for (std::uint32_t f = 0; f < n; ++f) {
-        std::array<Vec3, 3> t{};
-        for (int v = 0; v < 3; ++v)
-          for (int k = 0; k < 3; ++k) {
-            float x = 0;
-            std::memcpy(&x, data.data() + 84 + 50 * f + 12 + 12 * v + 4 * k, 4);
-            t[v][k] = scale_factor * static_cast<double>(x);
-          }
-        out.push_back(t);
-      }
-      return out;
-    }
-  }
-  // ASCII: "vertex x y z" lines, three per facet
-  std::istringstream is(data);
-  std::string word;
-  std::vector<Vec3> verts;
-  while (is >> word) {
-    if (word != "vertex") continue;
-    Vec3 x{};
-    if (!(is >> x[0] >> x[1] >> x[2])) throw InputError(path + ": malformed STL vertex");
-    verts.push_back(scale(x, scale_factor));
-  }
-  if (verts.empty() || verts.size() % 3 != 0)
-    throw InputError(path + ": no facets in the STL file");
-  for (std::size_t i = 0; i < verts.size(); i += 3)
-    out.push_back({verts[i], verts[i + 1], verts[i + 2]});
-  return out;
 }
 
 CatcherGeometry CatcherGeometry::from_config(const Config& c, const std::string& case_file) {

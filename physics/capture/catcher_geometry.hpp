@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "mesh/stl.hpp"
 #include "solver/base/config.hpp"
 
 namespace mps {
@@ -66,8 +67,7 @@ class CatcherGeometry {
   Vec3 lo_{}, hi_{};
 };
 
-// Triangles of an STL file (binary or ASCII), scaled by `scale` (e.g. 1e-3 for a file in mm).
-std::vector<std::array<Vec3, 3>> read_stl(const std::string& path, double scale);
+// read_stl (STL files, binary or ASCII) lives in mesh/stl.hpp, shared with STL electrodes.
 
 // An orthonormal pair (u, v) completing the unit vector n (u from `hint` if given and not
 // parallel to n).

@@ -12,7 +12,8 @@ namespace mps {
 
 Electrostatics::Electrostatics(MPI_Comm comm, ElectrostaticsParams p)
     : comm_(comm), p_(std::move(p)) {
-  check_electrodes(p_.poisson.electrodes, p_.poisson.grid);
+  check_electrodes(p_.poisson.electrodes, p_.poisson.grid,
+                   {p_.poisson.wall_floating, p_.poisson.wall_capacitance});
   if (p_.image_force_range <= 0.0) p_.image_force_range = 2.0 * p_.poisson.grid.max_h();
 }
 
@@ -187,10 +188,26 @@ const GridOutput* Electrostatics::grid_output() {
       els[k].solid->triangulate(box, m, static_cast<int>(k));
     out_.surface_points = std::move(m.points);
     out_.surface_triangles = std::move(m.triangles);
-    out_.surface_value.clear();
-    for (int part : m.part) out_.surface_value.push_back(els[part].potential);
+    surface_part_ = std::move(m.part);
   }
+  // floating electrodes change potential from solve to solve
+  out_.surface_value.clear();
+  for (int part : surface_part_) out_.surface_value.push_back(s.conductor_potential(part));
   return &out_;
+}
+
+void Electrostatics::summarize(const std::map<std::string, double>&,
+                               std::map<std::string, double>& out) const {
+  // potentials of the floating conductors in the last solve (the same on every rank: they come
+  // from global reductions)
+  if (!solver_ || !solved_) return;
+  const auto& els = p_.poisson.electrodes;
+  for (std::size_t k = 0; k < els.size(); ++k)
+    if (els[k].floating)
+      out["electrostatics." + els[k].name + ".potential_V"] =
+          solver_->conductor_potential(static_cast<int>(k));
+  if (p_.poisson.wall_floating)
+    out["electrostatics.wall.potential_V"] = solver_->conductor_potential(PoissonSolver::kWall);
 }
 
 void register_electrostatics_unit(UnitRegistry& registry) {
@@ -198,17 +215,32 @@ void register_electrostatics_unit(UnitRegistry& registry) {
   u.name = "electrostatics";
   u.doc =
       "Electrostatic field of the electrodes and the particles' space charge (PETSc DMDA, "
-      "embedded Dirichlet electrodes to second order, FGMRES + Galerkin multigrid); force q E on particles.";
+      "embedded Dirichlet electrodes to second order, FGMRES + Galerkin multigrid); force q E on "
+      "particles.";
   u.declare = [](SectionSpec& s) {
     s.vector3("cells", dim::none,
               "Grid cells per axis over the domain box (even numbers, ideally "
               "powers of two, let multigrid coarsen)")
         .def("[32, 32, 32]");
     s.quantity("wall_potential", dim::voltage,
-               "Potential of the grounded vessel wall (the box faces)")
+               "Potential of the vessel wall (the box faces) unless it floats (0 V: grounded)")
         .def("0 V");
-    declare_electrode_schema(
-        s.section_list("electrodes", "Electrodes: conducting solids at fixed potentials"));
+    s.choice("wall", {"fixed", "floating"},
+             "Vessel wall: fixed at wall_potential, or floating: an isolated vessel whose "
+             "potential is solved for from its net wall_charge. What the grid measures on the "
+             "wall is its inner-surface charge (minus everything inside it); the outer surface "
+             "holds wall_capacitance x its potential (capacitance to the ground reference of "
+             "the electrode supplies, outside the grid). With 0 F the enclosed charge is "
+             "-wall_charge and a fixed electrode sets the potential level. No electrode may come "
+             "within two cells of a floating wall")
+        .def("fixed");
+    s.quantity("wall_charge", dim::charge, "Net charge of a floating wall").def("0 C");
+    s.quantity("wall_capacitance", dim::capacitance,
+               "Capacitance of a floating wall's outer surface to ground")
+        .def("0 F")
+        .non_negative();
+    declare_electrode_schema(s.section_list(
+        "electrodes", "Electrodes: conducting solids at fixed potentials, or floating"));
     s.integer("solve_every", "Re-solve the potential every N steps").def("10").at_least(1);
     s.quantity("charge_change_fraction", dim::none,
                "Re-solve earlier when the total |charge| on the grid changed by this fraction")
@@ -256,8 +288,11 @@ void register_electrostatics_unit(UnitRegistry& registry) {
       p.poisson.grid.cells[a] = static_cast<int>(cells[a]);
     }
     p.poisson.wall_potential = s.number("wall_potential");
+    p.poisson.wall_floating = s.string("wall") == "floating";
+    p.poisson.wall_charge = s.number("wall_charge");
+    p.poisson.wall_capacitance = s.number("wall_capacitance");
     for (const auto& e : s.list_or_empty("electrodes"))
-      p.poisson.electrodes.push_back(electrode_from_config(e));
+      p.poisson.electrodes.push_back(electrode_from_config(e, c.case_file));
     p.poisson.ksp_type = s.string("ksp_type");
     p.poisson.shortley_weller = s.string("scheme") == "shortley_weller";
     p.poisson.galerkin = s.boolean("galerkin");

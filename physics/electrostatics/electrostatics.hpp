@@ -3,10 +3,15 @@
 //
 // The potential is solved on a PETSc DMDA over the domain box (physics/electrostatics/poisson.hpp:
 // embedded Shortley-Weller electrodes, second order; grounded vessel wall on the box faces;
-// FGMRES + Galerkin geometric multigrid by default, every PETSc option overridable after `--`). The DMDA ownership
-// coincides with the particle decomposition (nodes of each rank's box); when the solver rebalances,
-// the DMDA is rebuilt at the next solve, and deposits or reads outside a rank's ghosted box go
-// through PETSc (VecSetValues ADD_VALUES, VecScatter) in between, so nothing is lost.
+// FGMRES + Galerkin geometric multigrid by default, every PETSc option overridable after `--`). The
+// DMDA ownership coincides with the particle decomposition (nodes of each rank's box); when the
+// solver rebalances, the DMDA is rebuilt at the next solve, and deposits or reads outside a rank's
+// ghosted box go through PETSc (VecSetValues ADD_VALUES, VecScatter) in between, so nothing is
+// lost.
+//
+// Floating conductors (an electrode with `floating: true`, or `wall: floating`) carry a set net
+// charge; their potentials are solved for at every solve (poisson.hpp) and reported in
+// summary.json.
 //
 // The charge of all particles is deposited every step (cloud in cell); the potential is solved
 // every `solve_every` steps, or earlier when the total |charge| on the grid changed by more than
@@ -45,6 +50,10 @@ class Electrostatics : public ProcessUnit {
   bool needs_ownership() const override { return true; }
   void attach(const Decomposition& d) override { decomp_ = &d; }
   const GridOutput* grid_output() override;
+  // summary.json: electrostatics.NAME.potential_V of every floating conductor (NAME = wall for a
+  // floating vessel wall), from the last solve.
+  void summarize(const std::map<std::string, double>& global,
+                 std::map<std::string, double>& out) const override;
 
   // For tests and benchmarks: the solver (built on first use; collective).
   PoissonSolver& solver();
@@ -66,6 +75,7 @@ class Electrostatics : public ProcessUnit {
   int solves_ = 0;
   ExactSum solve_count_, iteration_count_;
   GridOutput out_;
+  std::vector<int> surface_part_;  // electrode of each output surface triangle
 };
 
 void register_electrostatics_unit(UnitRegistry& registry);

@@ -106,6 +106,16 @@ PoissonSolver::PoissonSolver(MPI_Comm comm, PoissonConfig cfg) : comm_(comm), cf
                          DMDA_STENCIL_BOX, g.nodes(0), g.nodes(1), g.nodes(2), pm[0], pm[1], pm[2],
                          1, 1, lr[0], lr[1], lr[2], &dab_));
   MPS_PETSC(DMSetUp(dab_));
+  MPS_PETSC(DMDACreate3d(comm_, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE,
+                         DMDA_STENCIL_BOX, g.nodes(0), g.nodes(1), g.nodes(2), pm[0], pm[1], pm[2],
+                         3, 2, lr[0], lr[1], lr[2], &da3w_));
+  MPS_PETSC(DMSetUp(da3w_));
+  MPS_PETSC(DMCreateLocalVector(da3w_, &e_wide_));
+  MPS_PETSC(DMDACreate3d(comm_, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE,
+                         DMDA_STENCIL_BOX, g.nodes(0), g.nodes(1), g.nodes(2), pm[0], pm[1], pm[2],
+                         1, 2, lr[0], lr[1], lr[2], &dabw_));
+  MPS_PETSC(DMSetUp(dabw_));
+  MPS_PETSC(DMCreateLocalVector(dabw_, &phi_wide_));
   PetscInt s[3], m[3], gs[3], gm[3];
   MPS_PETSC(DMDAGetCorners(da_, &s[0], &s[1], &s[2], &m[0], &m[1], &m[2]));
   MPS_PETSC(DMDAGetGhostCorners(da_, &gs[0], &gs[1], &gs[2], &gm[0], &gm[1], &gm[2]));
@@ -128,6 +138,19 @@ PoissonSolver::PoissonSolver(MPI_Comm comm, PoissonConfig cfg) : comm_(comm), cf
   MPS_PETSC(VecSet(e_local_, 0.0));
   MPS_PETSC(VecSet(charge_, 0.0));
 
+  // Boundary values of phi_0: fixed electrodes as configured, floating conductors at 0 V.
+  potential_.clear();
+  for (std::size_t e = 0; e < cfg_.electrodes.size(); ++e) {
+    const Electrode& el = cfg_.electrodes[e];
+    potential_.push_back(el.floating ? 0.0 : el.potential);
+    if (el.floating) floating_.push_back({static_cast<int>(e), el.charge});
+  }
+  if (cfg_.wall_floating) floating_.push_back({kWall, cfg_.wall_charge});
+  wall_value_ = cfg_.wall_floating ? 0.0 : cfg_.wall_potential;
+  bc_value_ = potential_;
+  if (cfg_.wall_floating) bc_wall_ = 0.0;
+  if (!floating_.empty()) MPS_PETSC(VecDuplicate(phi_, &phi0_));
+
   // Fine-level labels on the ghosted box, the Dirichlet part of the right-hand side, the mask of
   // gap nodes (where charge enters the equations).
   labels_.resize(static_cast<std::size_t>(gm_[0]) * gm_[1] * gm_[2]);
@@ -136,6 +159,16 @@ PoissonSolver::PoissonSolver(MPI_Comm comm, PoissonConfig cfg) : comm_(comm), cf
       for (int i = 0; i < gm_[0]; ++i)
         labels_[static_cast<std::size_t>(i + gm_[0] * (j + gm_[1] * k))] =
             static_cast<signed char>(node_label(g, gs_[0] + i, gs_[1] + j, gs_[2] + k));
+  for (int a = 0; a < 3; ++a) {
+    wlo_[a] = std::max(xs_[a] - 2, 0);
+    wn_[a] = std::min(xs_[a] + xm_[a] + 1, g.cells[a]) - wlo_[a] + 1;
+  }
+  wide_labels_.resize(static_cast<std::size_t>(wn_[0]) * wn_[1] * wn_[2]);
+  for (int k = 0; k < wn_[2]; ++k)
+    for (int j = 0; j < wn_[1]; ++j)
+      for (int i = 0; i < wn_[0]; ++i)
+        wide_labels_[static_cast<std::size_t>(i + wn_[0] * (j + static_cast<long>(wn_[1]) * k))] =
+            static_cast<signed char>(node_label(g, wlo_[0] + i, wlo_[1] + j, wlo_[2] + k));
   MPS_PETSC(assemble(da_, nullptr, bc_));
   {
     PetscScalar*** mk;
@@ -201,8 +234,16 @@ PoissonSolver::PoissonSolver(MPI_Comm comm, PoissonConfig cfg) : comm_(comm), cf
 
 PoissonSolver::~PoissonSolver() {
   KSPDestroy(&ksp_);
-  for (Vec* v : {&phi_, &phi_local_, &rhs_, &bc_, &mask_, &charge_, &charge_local_, &e_, &e_local_})
+  for (Vec* v : {&phi_, &phi_local_, &rhs_, &bc_, &mask_, &charge_, &charge_local_, &e_, &e_local_,
+                 &phi0_, &e_wide_, &phi_wide_})
     VecDestroy(v);
+  DMDestroy(&da3w_);
+  DMDestroy(&dabw_);
+  for (auto& f : floating_) VecDestroy(&f.psi);
+  for (auto& [c, f] : functionals_) {
+    VecDestroy(&f.weight);
+    VecDestroy(&f.mask);
+  }
   DMDestroy(&da3_);
   DMDestroy(&dab_);
   DMDestroy(&da_);
@@ -247,6 +288,7 @@ PetscErrorCode PoissonSolver::assemble(DM da, Mat B, Vec bc) {
         lab[static_cast<std::size_t>((i - lo[0]) + n[0] * ((j - lo[1]) + n[1] * (k - lo[2])))]);
   };
   auto wall = [&](const Vec3& x) {
+    if (bc_wall_) return *bc_wall_;
     return cfg_.wall_function ? cfg_.wall_function(x) : cfg_.wall_potential;
   };
 
@@ -268,7 +310,7 @@ PetscErrorCode PoissonSolver::assemble(DM da, Mat B, Vec bc) {
             b[k][j][i] =
                 diag_dirichlet *
                 (l >= 0
-                     ? cfg_.electrodes[l].potential
+                     ? bc_value_[l]
                      : wall(g.node(static_cast<int>(i), static_cast<int>(j), static_cast<int>(k))));
           continue;
         }
@@ -298,11 +340,11 @@ PetscErrorCode PoissonSolver::assemble(DM da, Mat B, Vec bc) {
           if (ln[d] >= 0) {
             // edge cut by an electrode: flux eps0 (V - phi_i) / (theta h)
             diag += cd / theta[d];
-            rhs += cd / theta[d] * cfg_.electrodes[ln[d]].potential;
+            rhs += cd / theta[d] * bc_value_[ln[d]];
             if (bc) {
               const long loc =
                   (i - gs_[0]) + gm_[0] * ((j - gs_[1]) + static_cast<long>(gm_[1]) * (k - gs_[2]));
-              cuts_.push_back({loc, d, theta[d], cfg_.electrodes[ln[d]].potential});
+              cuts_.push_back({loc, d, theta[d], ln[d]});
             }
           } else if (ln[d] == kLabelWall) {
             diag += cd;
@@ -383,13 +425,7 @@ double PoissonSolver::total_abs_charge() const {
   return s;
 }
 
-int PoissonSolver::solve() {
-  // b = Dirichlet part + (charge of gap nodes) / eps0
-  MPS_PETSC(VecPointwiseMult(rhs_, mask_, charge_));
-  MPS_PETSC(VecScale(rhs_, 1.0 / constants::vacuum_permittivity));
-  MPS_PETSC(VecAXPY(rhs_, 1.0, bc_));
-  MPS_PETSC(KSPSetInitialGuessNonzero(ksp_, solved_once_ ? PETSC_TRUE : PETSC_FALSE));
-  MPS_PETSC(KSPSolve(ksp_, rhs_, phi_));
+void PoissonSolver::check_converged(const char* what) {
   KSPConvergedReason reason;
   MPS_PETSC(KSPGetConvergedReason(ksp_, &reason));
   PetscInt its = 0;
@@ -400,21 +436,177 @@ int PoissonSolver::solve() {
   residual_ = res;
   if (reason < 0)
     throw RuntimeError(
-        fmt::format("electrostatics: the Poisson solve did not converge ({}, {} iterations, "
+        fmt::format("electrostatics: the Poisson solve{} did not converge ({}, {} iterations, "
                     "residual {:.3g}); try other PETSc options after --",
-                    KSPConvergedReasons[reason], its, res));
+                    what, KSPConvergedReasons[reason], its, res));
+}
+
+void PoissonSolver::set_boundary_values(const std::vector<double>& electrode,
+                                        std::optional<double> wall) {
+  bc_value_ = electrode;
+  bc_wall_ = wall;
+}
+
+void PoissonSolver::solve_unit_potentials() {
+  const std::size_t nf = floating_.size();
+  Vec b;
+  MPS_PETSC(VecDuplicate(phi_, &b));
+  MPS_PETSC(KSPSetInitialGuessNonzero(ksp_, PETSC_FALSE));
+  for (auto& f : floating_) {
+    std::vector<double> v(cfg_.electrodes.size(), 0.0);
+    if (f.conductor != kWall) v[f.conductor] = 1.0;
+    set_boundary_values(v, f.conductor == kWall ? 1.0 : 0.0);
+    MPS_PETSC(assemble(da_, nullptr, b));
+    MPS_PETSC(VecDuplicate(phi_, &f.psi));
+    MPS_PETSC(VecSet(f.psi, 0.0));
+    MPS_PETSC(KSPSolve(ksp_, b, f.psi));
+    check_converged(" for a floating conductor at 1 V");
+  }
+  VecDestroy(&b);
+  // back to the values of phi_0 (the matrix callback reads them too)
+  set_boundary_values(potential_, cfg_.wall_floating ? std::optional<double>(0.0) : std::nullopt);
+  for (std::size_t e = 0; e < cfg_.electrodes.size(); ++e)
+    if (cfg_.electrodes[e].floating) bc_value_[e] = 0.0;
+  capacitance_.assign(nf * nf, 0.0);
+  for (std::size_t f = 0; f < nf; ++f) {
+    const ChargeFunctional& q = charge_functional(floating_[f].conductor);
+    for (std::size_t g = 0; g < nf; ++g) {
+      PetscScalar c = 0;
+      MPS_PETSC(VecDot(q.weight, floating_[g].psi, &c));
+      capacitance_[f * nf + g] = c;
+    }
+  }
+}
+
+int PoissonSolver::solve() {
+  if (!floating_.empty() && capacitance_.empty()) solve_unit_potentials();
+  Vec target = floating_.empty() ? phi_ : phi0_;
+  // b = Dirichlet part + (charge of gap nodes) / eps0
+  MPS_PETSC(VecPointwiseMult(rhs_, mask_, charge_));
+  MPS_PETSC(VecScale(rhs_, 1.0 / constants::vacuum_permittivity));
+  MPS_PETSC(VecAXPY(rhs_, 1.0, bc_));
+  MPS_PETSC(KSPSetInitialGuessNonzero(ksp_, solved_once_ ? PETSC_TRUE : PETSC_FALSE));
+  MPS_PETSC(KSPSolve(ksp_, rhs_, target));
+  check_converged("");
   solved_once_ = true;
+  if (!floating_.empty()) {
+    // potentials of the floating conductors from their charge condition (see the header)
+    const std::size_t nf = floating_.size();
+    std::vector<double> a = capacitance_, v(nf);
+    for (std::size_t f = 0; f < nf; ++f) {
+      const ChargeFunctional& q = charge_functional(floating_[f].conductor);
+      PetscScalar flux = 0, enclosed = 0;
+      MPS_PETSC(VecDot(q.weight, phi0_, &flux));
+      MPS_PETSC(VecDot(q.mask, charge_, &enclosed));
+      v[f] = floating_[f].charge - (flux - enclosed);
+      if (floating_[f].conductor == kWall) a[f * nf + f] += cfg_.wall_capacitance;
+    }
+    // Gaussian elimination with partial pivoting (nf is the number of floating conductors)
+    double scale = 0;
+    for (double x : a) scale = std::max(scale, std::abs(x));
+    for (std::size_t c = 0; c < nf; ++c) {
+      std::size_t piv = c;
+      for (std::size_t r = c + 1; r < nf; ++r)
+        if (std::abs(a[r * nf + c]) > std::abs(a[piv * nf + c])) piv = r;
+      if (!(std::abs(a[piv * nf + c]) > 1e-12 * scale))
+        throw RuntimeError(
+            "electrostatics: the capacitance matrix of the floating conductors is singular "
+            "(nothing fixes their potential level)");
+      if (piv != c) {
+        for (std::size_t k = 0; k < nf; ++k) std::swap(a[c * nf + k], a[piv * nf + k]);
+        std::swap(v[c], v[piv]);
+      }
+      for (std::size_t r = c + 1; r < nf; ++r) {
+        const double m = a[r * nf + c] / a[c * nf + c];
+        for (std::size_t k = c; k < nf; ++k) a[r * nf + k] -= m * a[c * nf + k];
+        v[r] -= m * v[c];
+      }
+    }
+    for (std::size_t c = nf; c-- > 0;) {
+      for (std::size_t k = c + 1; k < nf; ++k) v[c] -= a[c * nf + k] * v[k];
+      v[c] /= a[c * nf + c];
+    }
+    MPS_PETSC(VecCopy(phi0_, phi_));
+    for (std::size_t f = 0; f < nf; ++f) {
+      MPS_PETSC(VecAXPY(phi_, v[f], floating_[f].psi));
+      if (floating_[f].conductor == kWall)
+        wall_value_ = v[f];
+      else
+        potential_[floating_[f].conductor] = v[f];
+    }
+  }
   compute_field();
   return iterations_;
+}
+
+double PoissonSolver::conductor_potential(int conductor) const {
+  return conductor == kWall ? wall_value_ : potential_.at(static_cast<std::size_t>(conductor));
+}
+
+double PoissonSolver::conductor_charge(int conductor) {
+  const ChargeFunctional& q = charge_functional(conductor);
+  PetscScalar flux = 0, enclosed = 0;
+  MPS_PETSC(VecDot(q.weight, phi_, &flux));
+  MPS_PETSC(VecDot(q.mask, charge_, &enclosed));
+  return flux - enclosed;
+}
+
+const PoissonSolver::ChargeFunctional& PoissonSolver::charge_functional(int conductor) {
+  auto it = functionals_.find(conductor);
+  if (it != functionals_.end()) return it->second;
+  const UniformGrid& g = cfg_.grid;
+  const int target = conductor == kWall ? kLabelWall : conductor;
+  // labels of the owned nodes and two layers around them (S needs one, its faces one more)
+  auto inside = [&](int i, int j, int k) {
+    return i >= 0 && j >= 0 && k >= 0 && i <= g.cells[0] && j <= g.cells[1] && k <= g.cells[2];
+  };
+  auto label = [&](int i, int j, int k) { return wide_label(i, j, k); };
+  // S: nodes within one cell (Chebyshev) of the conductor's nodes
+  auto in_set = [&](int i, int j, int k) {
+    for (int dk = -1; dk <= 1; ++dk)
+      for (int dj = -1; dj <= 1; ++dj)
+        for (int di = -1; di <= 1; ++di)
+          if (inside(i + di, j + dj, k + dk) && label(i + di, j + dj, k + dk) == target)
+            return true;
+    return false;
+  };
+  const double vol = g.cell_volume();
+  const double eps0 = constants::vacuum_permittivity;
+  ChargeFunctional f;
+  MPS_PETSC(VecDuplicate(phi_, &f.weight));
+  MPS_PETSC(VecDuplicate(phi_, &f.mask));
+  PetscScalar ***w, ***m;
+  MPS_PETSC(DMDAVecGetArray(da_, f.weight, &w));
+  MPS_PETSC(DMDAVecGetArray(da_, f.mask, &m));
+  for (int k = xs_[2]; k < xs_[2] + xm_[2]; ++k)
+    for (int j = xs_[1]; j < xs_[1] + xm_[1]; ++j)
+      for (int i = xs_[0]; i < xs_[0] + xm_[0]; ++i) {
+        const bool in = in_set(i, j, k);
+        double wt = 0.0;
+        for (int d = 0; d < 6; ++d) {
+          const int a = d / 2;
+          const int ni = i + kOff[d][0], nj = j + kOff[d][1], nk = k + kOff[d][2];
+          if (!inside(ni, nj, nk) || in_set(ni, nj, nk) == in) continue;
+          // face between S and the rest: eps0 (A / h) (phi_in - phi_out), A / h = vol / h^2
+          wt += (in ? 1.0 : -1.0) * eps0 * vol / (g.h(a) * g.h(a));
+        }
+        w[k][j][i] = wt;
+        m[k][j][i] = in && label(i, j, k) == kLabelGap ? 1.0 : 0.0;
+      }
+  MPS_PETSC(DMDAVecRestoreArray(da_, f.weight, &w));
+  MPS_PETSC(DMDAVecRestoreArray(da_, f.mask, &m));
+  return functionals_.emplace(conductor, f).first->second;
 }
 
 void PoissonSolver::compute_field() {
   const UniformGrid& g = cfg_.grid;
   MPS_PETSC(DMGlobalToLocalBegin(dab_, phi_, INSERT_VALUES, phi_local_));
   MPS_PETSC(DMGlobalToLocalEnd(dab_, phi_, INSERT_VALUES, phi_local_));
+  MPS_PETSC(DMGlobalToLocalBegin(dabw_, phi_, INSERT_VALUES, phi_wide_));
+  MPS_PETSC(DMGlobalToLocalEnd(dabw_, phi_, INSERT_VALUES, phi_wide_));
   const PetscScalar*** p;
   PetscScalar**** E;
-  MPS_PETSC(DMDAVecGetArrayRead(dab_, phi_local_, &p));
+  MPS_PETSC(DMDAVecGetArrayRead(dabw_, phi_wide_, &p));
   MPS_PETSC(DMDAVecGetArrayDOF(da3_, e_, &E));
   // cut distances of the owned gap nodes: (local index, direction) -> (theta, value)
   std::vector<std::pair<long, int>> keys;
@@ -449,14 +641,37 @@ void PoissonSolver::compute_field() {
             double hm = h, hp = h, vm = at(-1), vp = at(1);
             if (const Cut* c = find_cut(loc, 2 * a)) {
               hm = c->theta * h;
-              vm = c->value;
+              vm = potential_[c->electrode];
             }
             if (const Cut* c = find_cut(loc, 2 * a + 1)) {
               hp = c->theta * h;
-              vp = c->value;
+              vp = potential_[c->electrode];
             }
             const double v0 = at(0);
             grad = (hm * hm * (vp - v0) + hp * hp * (v0 - vm)) / (hm * hp * (hm + hp));
+            // Close to the surface (theta < 1/4) the stencil above divides the node's own
+            // error by theta h. Skip the node: the quadratic through the cut point and the next
+            // two gap nodes on the other side, differentiated at the node (second order, error
+            // weights O(1 / h) whatever theta).
+            auto regular = [&](int off) {
+              int q[3] = {i, j, k};
+              q[a] += off;
+              return q[a] >= 0 && q[a] <= g.cells[a] && wide_label(q[0], q[1], q[2]) == kLabelGap;
+            };
+            for (int side : {-1, 1}) {
+              const double hc = side < 0 ? hm : hp;
+              const bool cut_here = side < 0 ? hm < h : hp < h;
+              const bool cut_there = side < 0 ? hp < h : hm < h;
+              if (!cut_here || cut_there || !(hc < 0.25 * h) || !regular(-side) ||
+                  !regular(-2 * side))
+                continue;
+              // points s0 (cut, V), s1, s2 (gap nodes) along the axis, relative to the node
+              const double s0 = side * hc, s1 = -side * h, s2 = -2 * side * h;
+              const double f0 = side < 0 ? vm : vp, f1 = at(-side), f2 = at(-2 * side);
+              grad = f0 * (-s1 - s2) / ((s0 - s1) * (s0 - s2)) +
+                     f1 * (-s0 - s2) / ((s1 - s0) * (s1 - s2)) +
+                     f2 * (-s0 - s1) / ((s2 - s0) * (s2 - s1));
+            }
           } else if (have(-1) && have(1)) {
             grad = (at(1) - at(-1)) / (2 * h);
           } else if (have(1)) {
@@ -467,10 +682,48 @@ void PoissonSolver::compute_field() {
           E[k][j][i][a] = -grad;
         }
       }
-  MPS_PETSC(DMDAVecRestoreArrayRead(dab_, phi_local_, &p));
+  MPS_PETSC(DMDAVecRestoreArrayRead(dabw_, phi_wide_, &p));
   MPS_PETSC(DMDAVecRestoreArrayDOF(da3_, e_, &E));
+  extrapolate_field_into_electrodes();
   MPS_PETSC(DMGlobalToLocalBegin(da3_, e_, INSERT_VALUES, e_local_));
   MPS_PETSC(DMGlobalToLocalEnd(da3_, e_, INSERT_VALUES, e_local_));
+}
+
+void PoissonSolver::extrapolate_field_into_electrodes() {
+  const UniformGrid& g = cfg_.grid;
+  MPS_PETSC(DMGlobalToLocalBegin(da3w_, e_, INSERT_VALUES, e_wide_));
+  MPS_PETSC(DMGlobalToLocalEnd(da3w_, e_, INSERT_VALUES, e_wide_));
+  const PetscScalar**** W;
+  PetscScalar**** E;
+  MPS_PETSC(DMDAVecGetArrayDOFRead(da3w_, e_wide_, &W));
+  MPS_PETSC(DMDAVecGetArrayDOF(da3_, e_, &E));
+  auto gap = [&](int i, int j, int k) {
+    return i >= 0 && j >= 0 && k >= 0 && i <= g.cells[0] && j <= g.cells[1] && k <= g.cells[2] &&
+           wide_label(i, j, k) == kLabelGap;
+  };
+  for (int k = xs_[2]; k < xs_[2] + xm_[2]; ++k)
+    for (int j = xs_[1]; j < xs_[1] + xm_[1]; ++j)
+      for (int i = xs_[0]; i < xs_[0] + xm_[0]; ++i) {
+        if (wide_label(i, j, k) < 0) continue;  // gap and wall nodes keep their field
+        double two[3] = {0, 0, 0}, one[3] = {0, 0, 0};
+        int n_two = 0, n_one = 0;
+        for (int dk = -1; dk <= 1; ++dk)
+          for (int dj = -1; dj <= 1; ++dj)
+            for (int di = -1; di <= 1; ++di) {
+              if (!gap(i + di, j + dj, k + dk)) continue;
+              const PetscScalar* e1 = W[k + dk][j + dj][i + di];
+              for (int a = 0; a < 3; ++a) one[a] += e1[a];
+              ++n_one;
+              if (!gap(i + 2 * di, j + 2 * dj, k + 2 * dk)) continue;
+              const PetscScalar* e2 = W[k + 2 * dk][j + 2 * dj][i + 2 * di];
+              for (int a = 0; a < 3; ++a) two[a] += 2 * e1[a] - e2[a];
+              ++n_two;
+            }
+        if (n_one == 0) continue;  // no gap node around: no particle interpolates here
+        for (int a = 0; a < 3; ++a) E[k][j][i][a] = n_two > 0 ? two[a] / n_two : one[a] / n_one;
+      }
+  MPS_PETSC(DMDAVecRestoreArrayDOFRead(da3w_, e_wide_, &W));
+  MPS_PETSC(DMDAVecRestoreArrayDOF(da3_, e_, &E));
 }
 
 void PoissonSolver::gather(const std::vector<Vec3>& x, Vec global_src, Vec local_src, int dof,

@@ -25,9 +25,37 @@
 // moves by at most 1e-3 h and the diagonal stays bounded.
 //
 // E at nodes is the three-point derivative through the cut point where an edge is
-// cut (second order), central elsewhere; inside electrodes and on the walls one-sided. E at a
-// particle is the cloud-in-cell interpolation of the node field with the same weights as the
-// charge deposit.
+// cut (second order), central elsewhere, one-sided (second order) on the walls. Where the cut
+// point is closer than h / 4 to a gap node, that stencil would divide the node's own error by
+// theta h: the derivative then comes from the quadratic through the cut point and the next two
+// gap nodes on the other side (ghost layers of two). Nodes inside an
+// electrode next to the gap take the field linearly extrapolated from the gap,
+// E(n) = 2 E(n + d) - E(n + 2 d), averaged over the directions d of the 26 neighbours where
+// both are gap nodes (second order; one gap node only: its value): a particle in a cell cut by
+// an electrode then gets a second-order field, not one mixed with the conductor's interior
+// (tests/validation/electrostatics/test_near_field.cpp). E at a particle is the cloud-in-cell
+// interpolation of the node field with the same weights as the charge deposit.
+//
+// Floating conductors (an electrode with `floating`, or the wall with `wall_floating`) carry a set
+// net charge instead of a fixed potential. The discrete problem is linear, so by superposition
+//   phi = phi_0 + sum_g V_g psi_g,
+// phi_0: the solution with every floating conductor at 0 V (fixed electrodes, wall, space charge
+// as given); psi_g: conductor g at 1 V, all other conductors and the wall at 0 V, no space charge
+// (solved once, at the first solve, and kept). The charge of conductor f is a linear functional
+// of phi: Q_f(phi) = eps0 * (flux of -grad phi out of S_f) - (space charge on gap nodes of S_f),
+// S_f = the nodes within one cell (Chebyshev distance in indices) of f's nodes, the flux summed
+// over the grid faces leaving S_f with the same face coefficients as the operator. For the
+// regular 7-point rows outside S_f this is exactly the charge the discrete equations put on f
+// (the sum of the rows over any larger node set telescopes to the same value), so the discrete
+// Gauss law holds to solver tolerance. With the capacitance matrix C_fg = Q_f(psi_g) the
+// potentials follow from the small dense system (Gaussian elimination, pivoting)
+//   sum_g C_fg V_g + [f = wall] C_ext V_wall = Q_set,f - Q_f(phi_0).
+// Wall: the charge measured on the wall is the charge of its inner surface, minus everything
+// inside (Gauss). A floating vessel floats relative to the ground reference of the electrode
+// supplies through its outer surface, whose capacitance to ground C_ext (`wall_capacitance`)
+// the grid does not see: its outer surface holds C_ext V_wall and Q_set = inner + outer. With
+// C_ext = 0 the net enclosed charge is -Q_set and a fixed electrode sets the potential level;
+// with only floating conductors and C_ext = 0 nothing does (checked in electrodes.hpp).
 //
 // Parallel layout: the DMDA ownership ranges may be given (they then coincide with the particle
 // decomposition, so deposit and interpolation touch only the rank's nodes and one ghost layer).
@@ -40,6 +68,8 @@
 
 #include <array>
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,6 +89,11 @@ struct PoissonConfig {
   // Shortley-Weller rows (default: second order in the maximum norm, nonsymmetric, FGMRES);
   // false: the symmetric scheme of Gibou et al. (CG applies; second order in rms, ~1.6 in max).
   bool shortley_weller = true;
+  // Floating vessel wall (see above): net charge (C) and capacitance (F) of its outer surface to
+  // the ground reference; wall_potential and wall_function are then unused.
+  bool wall_floating = false;
+  double wall_charge = 0.0;
+  double wall_capacitance = 0.0;
   // DMDA layout: ranks per axis and nodes per rank coordinate; empty: PETSc decides.
   std::array<int, 3> procs{0, 0, 0};
   std::array<std::vector<int>, 3> ownership;
@@ -113,6 +148,15 @@ class PoissonSolver {
                      std::vector<double>& e, std::vector<double>& emag,
                      std::vector<double>& rho) const;
 
+  // Conductor numbers for the queries below: electrode index, or kWall for the vessel wall.
+  static constexpr int kWall = -1;
+  // Potential (V) of a conductor in the last solve (fixed: as configured; floating: solved for).
+  double conductor_potential(int conductor) const;
+  // Net charge (C) of a conductor in the last solve, measured as described above (collective).
+  // Meaningful where nothing but gap nodes lies within two cells of the conductor.
+  double conductor_charge(int conductor);
+  bool has_floating() const { return !floating_.empty(); }
+
   KSP ksp() const { return ksp_; }
   DM dm() const { return da_; }
 
@@ -122,13 +166,27 @@ class PoissonSolver {
 
  private:
   struct Cut {
-    long node;     // local ghosted index of the gap node
-    int dir;       // 0..5: -x, +x, -y, +y, -z, +z
-    double theta;  // fraction of the edge to the surface
-    double value;  // electrode potential
+    long node;      // local ghosted index of the gap node
+    int dir;        // 0..5: -x, +x, -y, +y, -z, +z
+    double theta;   // fraction of the edge to the surface
+    int electrode;  // whose surface (its potential: potential_)
   };
+  // Charge functional of one conductor: Q = weight . phi - mask . charge (see above).
+  struct ChargeFunctional {
+    Vec weight = nullptr, mask = nullptr;
+  };
+  struct Floating {
+    int conductor;      // electrode index or kWall
+    double charge;      // C, set net charge
+    Vec psi = nullptr;  // unit-potential solution
+  };
+  const ChargeFunctional& charge_functional(int conductor);
+  void solve_unit_potentials();
+  void set_boundary_values(const std::vector<double>& electrode, std::optional<double> wall);
+  void check_converged(const char* what);
   int node_label(const UniformGrid& g, int i, int j, int k) const;  // -2 wall, -1 gap, e >= 0
   void compute_field();
+  void extrapolate_field_into_electrodes();
   long petsc_index(int i, int j, int k) const;  // global PETSc index of a node
   void gather(const std::vector<Vec3>& x, Vec global_src, Vec local_src, int dof,
               std::vector<double>& out) const;
@@ -136,6 +194,17 @@ class PoissonSolver {
   MPI_Comm comm_;
   PoissonConfig cfg_;
   DM da_ = nullptr, dab_ = nullptr, da3_ = nullptr;  // operator, ghosted scalars, field (3 dof)
+  DM da3w_ = nullptr;       // field with two ghost layers (extrapolation into electrodes)
+  Vec e_wide_ = nullptr;    // its local vector
+  DM dabw_ = nullptr;       // scalars with two ghost layers (one-sided field stencils)
+  Vec phi_wide_ = nullptr;  // phi on it
+  // labels of the owned nodes and two layers around them (clipped to the grid)
+  std::vector<signed char> wide_labels_;
+  int wlo_[3] = {}, wn_[3] = {};
+  int wide_label(int i, int j, int k) const {
+    return wide_labels_[static_cast<std::size_t>(
+        (i - wlo_[0]) + wn_[0] * ((j - wlo_[1]) + static_cast<long>(wn_[1]) * (k - wlo_[2])))];
+  }
   KSP ksp_ = nullptr;
   Vec phi_ = nullptr, phi_local_ = nullptr, rhs_ = nullptr, bc_ = nullptr, mask_ = nullptr;
   Vec charge_ = nullptr, charge_local_ = nullptr, e_ = nullptr, e_local_ = nullptr;
@@ -149,6 +218,15 @@ class PoissonSolver {
   int iterations_ = 0;
   double residual_ = 0.0;
   bool solved_once_ = false;
+  // Dirichlet values used when assembling a right-hand side (floating: 0 V for phi_0, 1 V in psi)
+  std::vector<double> bc_value_;
+  std::optional<double> bc_wall_;  // constant wall value; empty: the configured wall
+  std::vector<double> potential_;  // per electrode, after the last solve
+  double wall_value_ = 0.0;        // wall potential after the last solve (constant walls)
+  std::vector<Floating> floating_;
+  std::vector<double> capacitance_;  // row-major, floating_.size()^2; empty until computed
+  std::map<int, ChargeFunctional> functionals_;
+  Vec phi0_ = nullptr;  // phi_0 (kept as the next initial guess) when there are floating conductors
   bool off_rank_deposits_ = false;
 };
 

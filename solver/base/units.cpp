@@ -51,6 +51,7 @@ const std::vector<NamedDimension>& named_dimensions() {
       {dim::power, "power", "W"},
       {dim::voltage, "voltage", "V"},
       {dim::charge, "charge", "C"},
+      {dim::capacitance, "capacitance", "F"},
       {dim::pressure, "pressure", "Pa"},
       {dim::density, "density", "kg/m^3"},
       {dim::mass_flow, "mass flow", "kg/s"},

@@ -43,6 +43,7 @@ inline constexpr Dimension energy{{2, 1, -2, 0, 0, 0}};
 inline constexpr Dimension power{{2, 1, -3, 0, 0, 0}};
 inline constexpr Dimension voltage{{2, 1, -3, -1, 0, 0}};
 inline constexpr Dimension charge{{0, 0, 1, 1, 0, 0}};
+inline constexpr Dimension capacitance{{-2, -1, 4, 2, 0, 0}};  // F = C/V
 inline constexpr Dimension pressure{{-1, 1, -2, 0, 0, 0}};
 inline constexpr Dimension density{{-3, 1, 0, 0, 0, 0}};
 inline constexpr Dimension mass_flow{{0, 1, -1, 0, 0, 0}};

@@ -178,6 +178,52 @@ TEST(ElectrostaticsCase, BadElectrodesGiveClearErrors) {
             "");
 }
 
+TEST(ElectrostaticsCase, FloatingConductorErrors) {
+  // potential and floating are exclusive; a fixed electrode needs a potential
+  EXPECT_NE(case_error("    - {name: f, shape: sphere, center: [0.5 mm, 0.5 mm, 0.5 mm], radius: "
+                       "0.2 mm, potential: 1 kV, floating: true}\n")
+                .find("electrode 'f' is floating: its potential is solved for"),
+            std::string::npos);
+  EXPECT_NE(case_error("    - {name: f, shape: sphere, center: [0.5 mm, 0.5 mm, 0.5 mm], radius: "
+                       "0.2 mm}\n")
+                .find("electrode 'f' needs 'potential'"),
+            std::string::npos);
+  // a floating sphere within two cells (h = 62.5 um) of the wall
+  EXPECT_NE(case_error("    - {name: f, shape: sphere, center: [0.5 mm, 0.5 mm, 0.5 mm], radius: "
+                       "0.4 mm, floating: true, charge: 1 pC}\n")
+                .find("floating electrode 'f' comes within two grid cells of the wall"),
+            std::string::npos);
+  EXPECT_EQ(case_error("    - {name: f, shape: sphere, center: [0.5 mm, 0.5 mm, 0.5 mm], radius: "
+                       "0.25 mm, floating: true, charge: 1 pC}\n"),
+            "");
+  // floating wall around only floating conductors, no capacitance to ground: undefined level
+  const std::string wall = "  wall: floating\n";
+  auto wall_case = [&](const std::string& extra, const std::string& electrodes) {
+    std::string head = kCaseHead;
+    head.insert(head.find("  electrodes:"), extra);
+    try {
+      const Case c = load_case_text(head + electrodes, "case.yaml", {}, builtin_units());
+      builtin_units()
+          .find("electrostatics")
+          ->make(UnitContext{c.root.section("electrostatics"), c.root});
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  const std::string ball =
+      "    - {name: f, shape: sphere, center: [0.5 mm, 0.5 mm, 0.5 mm], radius: 0.2 mm, "
+      "floating: true}\n";
+  EXPECT_NE(wall_case(wall, ball).find("has no defined potential"), std::string::npos);
+  EXPECT_EQ(wall_case(wall + "  wall_capacitance: 1 pF\n", ball), "");
+  // an electrode touching a floating wall
+  EXPECT_NE(wall_case(wall,
+                      "    - {name: p, shape: plane, point: [0.1 mm, 0, 0], normal: [1, 0, "
+                      "0], potential: 1 kV}\n")
+                .find("the floating wall comes within two grid cells of electrode 'p'"),
+            std::string::npos);
+}
+
 // The image-force option adds q^2 / (16 pi eps0 d^2) toward the nearest conductor (here the
 // grounded x = 0 wall) on top of the grid field: the difference of two runs is that term.
 TEST(ElectrostaticsUnit, ImageForceTowardTheNearestConductor) {
