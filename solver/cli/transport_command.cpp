@@ -505,7 +505,9 @@ int run_table(const Common& c, const std::string& energies, const std::string& d
 
 }  // namespace
 
-int run_transport_bulk(const TransportRunOptions& o) { return run_bulk(o); }
+int run_transport_bulk(const TransportRunOptions& o) {
+  return run_bulk(o);
+}
 int run_transport_threshold(const TransportRunOptions& o, const std::string& diameter,
                             double e_lo_keV, double e_hi_keV, bool monolayer) {
   return run_threshold(o, diameter, e_lo_keV, e_hi_keV, monolayer);
