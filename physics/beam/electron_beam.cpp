@@ -180,7 +180,7 @@ void ElectronBeam::deliver(ParticleStore& p, const ParticleStore& g, const Depos
     S[i] = d.secondary[k];
     energy_absorbed_.add(P[i] * ctx.dt);
   }
-  figures_.observe(g, d.power, inside, loc, ctx.dt);
+  figures_.observe(g, d.power, inside, loc, ctx.dt, d.xray);
   // Beam-wide energy bookkeeping, once (share 0): in = absorbed + backscattered + radiated +
   // transmitted, where transmitted is what the stream's columns did not take.
   if (ctx.share == 0) {
@@ -240,10 +240,14 @@ void ElectronBeam::finish(Stage, ParticleStore& p, const StepContext& ctx) {
   direct_pending_ = false;
   const DirectResult r = direct_->result();
   held_.clear();
+  held_xray_.clear();
   const double I = p_.current, U = p_.voltage;
-  for (std::size_t b = 0; b < cloud_ids_.size(); ++b)
+  for (std::size_t b = 0; b < cloud_ids_.size(); ++b) {
     held_[cloud_ids_[b]] = {U * I * r.deposited_fraction[b], I * r.absorbed_number[b],
                             I * r.secondary_number[b]};
+    if (r.radiated_fraction_body[b] > 0)
+      held_xray_[cloud_ids_[b]] = U * I * r.radiated_fraction_body[b];
+  }
   held_backscattered_ = r.backscattered_fraction;
   held_radiated_ = r.radiated_fraction;
   std::vector<Vec3> loc;
@@ -258,6 +262,7 @@ void ElectronBeam::finish_direct(ParticleStore& p, const ParticleStore& g,
   d.power.assign(g.size(), 0.0);
   d.absorbed.assign(g.size(), 0.0);
   d.secondary.assign(g.size(), 0.0);
+  d.xray.assign(g.size(), 0.0);
   std::vector<char> receives(inside);
   for (std::size_t i = 0; i < g.size(); ++i) {
     auto it = held_.find(g.ids()[i]);
@@ -266,6 +271,12 @@ void ElectronBeam::finish_direct(ParticleStore& p, const ParticleStore& g,
     d.absorbed[i] = it->second[1];
     d.secondary[i] = it->second[2];
     receives[i] = receives[i] || d.power[i] > 0;
+  }
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    auto it = held_xray_.find(g.ids()[i]);
+    if (it == held_xray_.end()) continue;
+    d.xray[i] = it->second;
+    receives[i] = 1;
   }
   d.backscattered_fraction = held_backscattered_;
   d.radiated_fraction = held_radiated_;
@@ -302,6 +313,12 @@ std::vector<std::pair<std::string, std::vector<double>>> ElectronBeam::save_stat
   }
   s.push_back({"direct_held", held});
   s.push_back({"direct_held_fractions", {held_backscattered_, held_radiated_}});
+  std::vector<double> xray;
+  for (const auto& [id, v] : held_xray_) {
+    xray.push_back(static_cast<double>(id));
+    xray.push_back(v);
+  }
+  s.push_back({"direct_held_xray", xray});
   return s;
 }
 
@@ -312,6 +329,11 @@ void ElectronBeam::load_state(const std::vector<std::pair<std::string, std::vect
       held_.clear();
       for (std::size_t i = 0; i + 3 < v.size(); i += 4)
         held_[static_cast<std::uint64_t>(v[i])] = {v[i + 1], v[i + 2], v[i + 3]};
+    }
+    if (k == "direct_held_xray") {
+      held_xray_.clear();
+      for (std::size_t i = 0; i + 1 < v.size(); i += 2)
+        held_xray_[static_cast<std::uint64_t>(v[i])] = v[i + 1];
     }
     if (k == "direct_held_fractions" && v.size() == 2) {
       held_backscattered_ = v[0];

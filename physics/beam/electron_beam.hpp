@@ -81,7 +81,8 @@ class ElectronBeam : public ProcessUnit {
  private:
   // what the coupling gives the particles of the beam region (per gathered particle)
   struct Deposit {
-    std::vector<double> power, absorbed, secondary;            // W, A, A
+    std::vector<double> power, absorbed, secondary;  // W, A, A
+    std::vector<double> xray;  // W of bremsstrahlung produced (direct coupling; empty: dense)
     double backscattered_fraction = 0, radiated_fraction = 0;  // of the beam energy
   };
   std::vector<char> in_beam(const ParticleStore& g, std::vector<Vec3>& loc, double t) const;
@@ -101,6 +102,7 @@ class ElectronBeam : public ProcessUnit {
   bool direct_pending_ = false;
   std::vector<std::uint64_t> cloud_ids_;
   std::map<std::uint64_t, std::array<double, 3>> held_;  // id -> power, absorbed, secondary
+  std::map<std::uint64_t, double> held_xray_;            // id -> bremsstrahlung produced (W)
   double held_backscattered_ = 0, held_radiated_ = 0;
   ExactSum energy_in_, energy_absorbed_, energy_backscattered_, energy_radiated_,
       energy_transmitted_;
