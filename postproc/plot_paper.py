@@ -209,7 +209,8 @@ def fig4(d):
              ", ".join(f"{t:.0f}" for t in thr) + " keV",
              "\"well-defined\", \"in the relevant range for diagnostic imaging\" (no number in the text)",
              "Fig. 4c, text")]
-    rows.append(("threshold with slow secondaries", ", ".join(f"{t:.0f}" for t in thr_se) + " keV",
+    rows.append(("threshold with slow secondaries",
+                 ", ".join("none in the scan" if np.isnan(t) else f"{t:.0f}" for t in thr_se) + " keV",
                  "not simulated (Casino counts fast electrons)", "Methods"))
     rows.append(("absorbed energy at the threshold", ", ".join(f"{a:.1f}" for a in absorbed) + " %",
                  "about 11 % for the investigated sizes", "text to Fig. 4c"))
