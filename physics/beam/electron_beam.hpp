@@ -37,7 +37,16 @@ struct DepthDose {
   std::function<double(double)> transmitted;  // fraction of primaries passing compact depth h
   double eta_energy = 0.0;                    // energy backscatter coefficient
   double radiated_fraction = 0.0;             // bremsstrahlung energy fraction escaping
+  // bremsstrahlung production per compact depth, fraction of the incident energy (1/m), from
+  // the transport's depth tally; empty: the focal-spot map uses the deposited power as proxy
+  std::function<double(double)> xray;
 };
+
+// Bremsstrahlung production depth profile of the compact material at tube voltage U: a bulk
+// transport run (normal pencil beam into a semi-infinite slab, `histories` histories keyed by
+// `seed`, so every rank computes the same profile) tallied in 240 bins over 1.2 CSDA ranges.
+std::function<double(double)> xray_depth_profile(double voltage, std::uint64_t histories,
+                                                 std::uint64_t seed);
 
 struct BeamParams {
   double voltage = 150e3;  // V
