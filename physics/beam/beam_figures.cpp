@@ -22,8 +22,11 @@ double BeamFigures::width_coordinate(int j) const {
 }
 
 void BeamFigures::observe(const ParticleStore& g, const std::vector<double>& power,
-                          const std::vector<char>& inside, const std::vector<Vec3>& loc,
-                          double dt) {
+                          const std::vector<char>& inside, const std::vector<Vec3>& loc, double dt,
+                          const std::vector<double>& xray) {
+  const bool use_xray = xray.size() == power.size() && !power.empty();
+  if (use_xray) map_is_xray_ = true;
+  const std::vector<double>& source = use_xray ? xray : power;
   const double sa = std::sin(o_.target_angle), ca = std::cos(o_.target_angle);
   const int nb = o_.map_bins;
   // The gathered particles and the open crossings are both sorted by id: one merge walk finds
@@ -68,7 +71,7 @@ void BeamFigures::observe(const ParticleStore& g, const std::vector<double>& pow
     const int b =
         static_cast<int>(std::floor((w + o_.map_half_width) / (2 * o_.map_half_width) * nb));
     if (a >= 0 && a < nb && b >= 0 && b < nb)
-      map_[static_cast<std::size_t>(b) * nb + a] += power[i] * dt;
+      map_[static_cast<std::size_t>(b) * nb + a] += source[i] * dt;
   }
   for (; k < in_beam_.size(); ++k) finish(in_beam_[k].second, std::nan(""), std::nan(""), 0, 0);
   in_beam_ = std::move(next);
@@ -98,6 +101,10 @@ void BeamFigures::summarize(std::map<std::string, double>& out) const {
   double total = 0;
   for (double v : map_) total += v;
   if (!(total > 0)) return;
+  // 1: the map is the bremsstrahlung production of the transport (direct coupling); 0: the
+  // deposited-power proxy (dense coupling)
+  out["focal_spot_map_is_xray"] = map_is_xray_ ? 1.0 : 0.0;
+  out["focal_spot_map_energy_J"] = total;
   const int nb = o_.map_bins;
   std::vector<double> xl(nb), xw(nb);
   for (int i = 0; i < nb; ++i) xl[i] = length_coordinate(i), xw[i] = width_coordinate(i);
@@ -121,7 +128,8 @@ std::vector<std::pair<std::string, std::vector<double>>> BeamFigures::save_state
   return {{"figures_map", map_},
           {"figures_open", open},
           {"figures_done",
-           {crossings_, min_ratio_, charge_sum_, peak_max_, molten_, any_ ? 1.0 : 0.0}}};
+           {crossings_, min_ratio_, charge_sum_, peak_max_, molten_, any_ ? 1.0 : 0.0,
+            map_is_xray_ ? 1.0 : 0.0}}};
 }
 
 void BeamFigures::load_state(const std::vector<std::pair<std::string, std::vector<double>>>& s) {
@@ -132,9 +140,10 @@ void BeamFigures::load_state(const std::vector<std::pair<std::string, std::vecto
       for (std::size_t i = 0; i + 3 < v.size(); i += 4)
         in_beam_.push_back({static_cast<std::uint64_t>(v[i]), {v[i + 1], v[i + 2], v[i + 3]}});
     }
-    if (k == "figures_done" && v.size() == 6) {
+    if (k == "figures_done" && v.size() >= 6) {
       crossings_ = v[0], min_ratio_ = v[1], charge_sum_ = v[2], peak_max_ = v[3], molten_ = v[4];
       any_ = v[5] != 0;
+      map_is_xray_ = v.size() > 6 && v[6] != 0;
     }
   }
 }

@@ -41,16 +41,23 @@ class BeamFigures {
   explicit BeamFigures(FigureOptions o);
 
   // One step: `power` per gathered particle (W), `inside` marks the particles in the beam now,
-  // loc the beam coordinates (u, w, s) of each gathered particle.
+  // loc the beam coordinates (u, w, s) of each gathered particle. `xray` (W of bremsstrahlung
+  // produced per gathered particle: the transport's emission events in the direct coupling, the
+  // transport's bremsstrahlung depth profile in the dense one) feeds the projected map when
+  // given; without it the map is built from the deposited power, the paper's proxy (Fig. 5b:
+  // conservative in depth, where the X-ray corona is narrower than the power-input corona).
   void observe(const ParticleStore& gathered, const std::vector<double>& power,
-               const std::vector<char>& inside, const std::vector<Vec3>& loc, double dt);
+               const std::vector<char>& inside, const std::vector<Vec3>& loc, double dt,
+               const std::vector<double>& xray = {});
 
   // Summary figures (keys with units); empty map entries when nothing crossed yet.
   void summarize(std::map<std::string, double>& out) const;
 
-  // The projected X-ray production map (approximated by the deposited energy, the paper's
-  // conservative proxy: Fig. 5b), row-major [w][l], and its axes.
+  // The projected X-ray production map, row-major [w][l], and its axes: bremsstrahlung energy
+  // produced in each particle (placed at the particle's centre) or the deposited energy as the
+  // proxy. map_is_xray() tells which.
   const std::vector<double>& map() const { return map_; }
+  bool map_is_xray() const { return map_is_xray_; }
   double length_coordinate(int i) const;
   double width_coordinate(int j) const;
 
@@ -70,6 +77,7 @@ class BeamFigures {
   // finished crossings
   double crossings_ = 0, min_ratio_ = 0, charge_sum_ = 0, peak_max_ = 0, molten_ = 0;
   bool any_ = false;
+  bool map_is_xray_ = false;
 };
 
 }  // namespace mps

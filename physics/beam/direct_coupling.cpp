@@ -47,14 +47,17 @@ void DirectCoupling::track(const transport::SphereCloud& cloud, const transport:
   const std::uint64_t r = static_cast<std::uint64_t>(share);
   const std::uint64_t first = n * r / s, last = n * (r + 1) / s;
   const std::uint64_t base = coupling * n;
-  tallies_ = engine_.run_histories(cloud, source, base + first, last - first, seed);
+  xrays_.reset(static_cast<std::size_t>(cloud.body_count()));
+  tallies_ = engine_.run_histories(cloud, source, base + first, last - first, seed, &xrays_);
   tallies_.histories = n;  // after the reduction the sums are over all n histories
   pending_ = true;
 }
 
 std::vector<ExactSum*> DirectCoupling::sums() {
   if (!pending_) return {};
-  return tallies_.sums();
+  std::vector<ExactSum*> s = tallies_.sums();
+  for (auto& x : xrays_.sums()) s.push_back(&x);
+  return s;
 }
 
 DirectResult DirectCoupling::result() const {
@@ -64,12 +67,16 @@ DirectResult DirectCoupling::result() const {
   r.deposited_fraction.resize(nb);
   r.absorbed_number.resize(nb);
   r.secondary_number.resize(nb);
+  r.radiated_fraction_body.assign(nb, 0.0);
+  const double per_primary_eV = static_cast<double>(n) * tallies_.energy_eV;
   for (std::size_t b = 0; b < nb; ++b) {
     r.deposited_fraction[b] = tallies_.body_deposited[b].mean(n);
     // body_charge counts electrons in minus electrons out, slow secondaries included; the fast
     // (absorbed) part is that plus the secondaries, which the charging unit treats itself
     r.secondary_number[b] = tallies_.body_secondary[b].mean(n);
     r.absorbed_number[b] = tallies_.body_charge[b].mean(n) + r.secondary_number[b];
+    if (b < xrays_.sums().size() && per_primary_eV > 0)
+      r.radiated_fraction_body[b] = xrays_.sums()[b].value() / per_primary_eV;
   }
   r.backscattered_fraction = tallies_.back_energy.mean(n);
   r.forward_fraction = tallies_.forward_energy.mean(n);

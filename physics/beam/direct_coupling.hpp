@@ -43,9 +43,27 @@ struct DirectCouplingOptions {
   transport::TransportOptions transport;
 };
 
+// Bremsstrahlung produced in each body of the cloud (eV, summed exactly so that the reduction
+// over ranks does not depend on how the histories were split): the X-ray production map of the
+// direct coupling comes from the transport's own emission events, not from a proxy.
+class BodyXrays : public transport::XraySink {
+ public:
+  void reset(std::size_t bodies) { per_body_.assign(bodies, ExactSum{}); }
+  void emit(const transport::Vec3&, double energy_eV, int body) override {
+    if (body >= 0 && static_cast<std::size_t>(body) < per_body_.size())
+      per_body_[static_cast<std::size_t>(body)].add(energy_eV);
+  }
+  std::vector<ExactSum>& sums() { return per_body_; }
+  const std::vector<ExactSum>& sums() const { return per_body_; }
+
+ private:
+  std::vector<ExactSum> per_body_;
+};
+
 // Per-primary results of one coupling, per body of the cloud, after the solver's reduction.
 struct DirectResult {
   std::vector<double> deposited_fraction, absorbed_number, secondary_number;
+  std::vector<double> radiated_fraction_body;  // bremsstrahlung produced in the body
   double backscattered_fraction = 0, forward_fraction = 0, radiated_fraction = 0;
 };
 
@@ -67,6 +85,7 @@ class DirectCoupling {
   transport::TransportEngine engine_;
   DirectCouplingOptions opt_;
   transport::Tallies tallies_;
+  BodyXrays xrays_;
   bool pending_ = false;
 };
 

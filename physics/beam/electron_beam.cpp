@@ -9,6 +9,7 @@
 #include "physics/beam/response_table.hpp"
 #include "physics/materials/material.hpp"
 #include "physics/thermal/thermal_unit.hpp"
+#include "physics/transport/scenarios.hpp"
 #include "solver/base/constants.hpp"
 #include "solver/base/errors.hpp"
 
@@ -131,6 +132,7 @@ void ElectronBeam::apply(Stage, ParticleStore& p, const StepContext& ctx) {
   d.power.assign(g.size(), 0.0);
   d.absorbed.assign(g.size(), 0.0);
   d.secondary.assign(g.size(), 0.0);
+  if (dd_.xray) d.xray.assign(g.size(), 0.0);
   const double area = cs * cs;
   for (std::size_t c0 = 0; c0 < items.size();) {
     std::size_t c1 = c0;
@@ -142,6 +144,7 @@ void ElectronBeam::apply(Stage, ParticleStore& p, const StepContext& ctx) {
       const double h = (mass_before + 0.5 * m) / (rho * area);
       const double j = current_density(loc[it.i][0], loc[it.i][1]);
       d.power[it.i] = j * U * dd_.zeta(h) * m / rho;
+      if (dd_.xray) d.xray[it.i] = j * U * dd_.xray(h) * m / rho;
       const double r = 0.5 * g[Field::diameter][it.i];
       // primaries entering minus primaries passing on (or turned back) below this particle
       d.absorbed[it.i] = j * constants::pi * r * r *
@@ -180,7 +183,7 @@ void ElectronBeam::deliver(ParticleStore& p, const ParticleStore& g, const Depos
     S[i] = d.secondary[k];
     energy_absorbed_.add(P[i] * ctx.dt);
   }
-  figures_.observe(g, d.power, inside, loc, ctx.dt);
+  figures_.observe(g, d.power, inside, loc, ctx.dt, d.xray);
   // Beam-wide energy bookkeeping, once (share 0): in = absorbed + backscattered + radiated +
   // transmitted, where transmitted is what the stream's columns did not take.
   if (ctx.share == 0) {
@@ -240,10 +243,14 @@ void ElectronBeam::finish(Stage, ParticleStore& p, const StepContext& ctx) {
   direct_pending_ = false;
   const DirectResult r = direct_->result();
   held_.clear();
+  held_xray_.clear();
   const double I = p_.current, U = p_.voltage;
-  for (std::size_t b = 0; b < cloud_ids_.size(); ++b)
+  for (std::size_t b = 0; b < cloud_ids_.size(); ++b) {
     held_[cloud_ids_[b]] = {U * I * r.deposited_fraction[b], I * r.absorbed_number[b],
                             I * r.secondary_number[b]};
+    if (r.radiated_fraction_body[b] > 0)
+      held_xray_[cloud_ids_[b]] = U * I * r.radiated_fraction_body[b];
+  }
   held_backscattered_ = r.backscattered_fraction;
   held_radiated_ = r.radiated_fraction;
   std::vector<Vec3> loc;
@@ -258,6 +265,7 @@ void ElectronBeam::finish_direct(ParticleStore& p, const ParticleStore& g,
   d.power.assign(g.size(), 0.0);
   d.absorbed.assign(g.size(), 0.0);
   d.secondary.assign(g.size(), 0.0);
+  d.xray.assign(g.size(), 0.0);
   std::vector<char> receives(inside);
   for (std::size_t i = 0; i < g.size(); ++i) {
     auto it = held_.find(g.ids()[i]);
@@ -266,6 +274,12 @@ void ElectronBeam::finish_direct(ParticleStore& p, const ParticleStore& g,
     d.absorbed[i] = it->second[1];
     d.secondary[i] = it->second[2];
     receives[i] = receives[i] || d.power[i] > 0;
+  }
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    auto it = held_xray_.find(g.ids()[i]);
+    if (it == held_xray_.end()) continue;
+    d.xray[i] = it->second;
+    receives[i] = 1;
   }
   d.backscattered_fraction = held_backscattered_;
   d.radiated_fraction = held_radiated_;
@@ -302,6 +316,12 @@ std::vector<std::pair<std::string, std::vector<double>>> ElectronBeam::save_stat
   }
   s.push_back({"direct_held", held});
   s.push_back({"direct_held_fractions", {held_backscattered_, held_radiated_}});
+  std::vector<double> xray;
+  for (const auto& [id, v] : held_xray_) {
+    xray.push_back(static_cast<double>(id));
+    xray.push_back(v);
+  }
+  s.push_back({"direct_held_xray", xray});
   return s;
 }
 
@@ -312,6 +332,11 @@ void ElectronBeam::load_state(const std::vector<std::pair<std::string, std::vect
       held_.clear();
       for (std::size_t i = 0; i + 3 < v.size(); i += 4)
         held_[static_cast<std::uint64_t>(v[i])] = {v[i + 1], v[i + 2], v[i + 3]};
+    }
+    if (k == "direct_held_xray") {
+      held_xray_.clear();
+      for (std::size_t i = 0; i + 1 < v.size(); i += 2)
+        held_xray_[static_cast<std::uint64_t>(v[i])] = v[i + 1];
     }
     if (k == "direct_held_fractions" && v.size() == 2) {
       held_backscattered_ = v[0];
@@ -341,6 +366,30 @@ DepthDose depth_dose_from_table(const ResponseTable& table, double voltage) {
   d.eta_energy = t->of_energy(t->eta_energy, e);
   d.radiated_fraction = t->of_energy(t->radiated_fraction, e);
   return d;
+}
+
+std::function<double(double)> xray_depth_profile(double voltage, std::uint64_t histories,
+                                                 std::uint64_t seed) {
+  const transport::Material m = transport::tungsten();
+  const double e = voltage;  // eV for a tube voltage in V
+  transport::TransportOptions o = transport::bulk_options(m, e);
+  o.max_energy_eV = std::max(o.max_energy_eV, e);
+  const transport::TransportEngine engine(m, o);
+  const transport::Slab slab;
+  const transport::PencilBeam beam(e);
+  const transport::Tallies t = engine.run_histories(slab, beam, 0, histories, seed);
+  auto h = std::make_shared<std::vector<double>>(t.depth_centers_m());
+  auto x = std::make_shared<std::vector<double>>();
+  for (const auto& b : t.depth_xray.bins) x->push_back(b.mean(t.histories) / t.depth_xray.width());
+  // linear between bin centres, the first bin's value up to the surface, zero beyond the tally
+  return [h, x](double depth) {
+    if (depth < 0 || depth > h->back()) return 0.0;
+    const auto it = std::upper_bound(h->begin(), h->end(), depth);
+    if (it == h->begin()) return x->front();
+    const std::size_t k = static_cast<std::size_t>(it - h->begin());
+    const double f = (depth - (*h)[k - 1]) / ((*h)[k] - (*h)[k - 1]);
+    return (*x)[k - 1] + f * ((*x)[k] - (*x)[k - 1]);
+  };
 }
 
 void register_beam_unit(UnitRegistry& registry,
@@ -401,6 +450,12 @@ void register_beam_unit(UnitRegistry& registry,
         .def("25 kW")
         .positive();
     s.integer("map_bins", "Bins per axis of the projected focal-spot map").def("256").at_least(16);
+    s.integer("xray_profile_histories",
+              "Dense coupling: histories of a bulk transport run at the tube voltage whose "
+              "bremsstrahlung depth profile makes the focal-spot map an X-ray production map "
+              "(0: the deposited power as the proxy; the direct coupling always maps X-rays)")
+        .def("0")
+        .non_negative();
     s.string("response_table",
              "HDF5 response table from `mpstream transport table` (path relative to the case "
              "file), or the name of a shipped table (cases/data/NAME_response.h5)")
@@ -467,8 +522,17 @@ void register_beam_unit(UnitRegistry& registry,
         throw InputError("beam.coupling: direct coupling has transport data for tungsten only");
       direct = std::make_unique<DirectCoupling>(tm, o);
     }
-    return std::make_unique<ElectronBeam>(p, depth_dose_from_table(t, p.voltage), f,
-                                          std::move(direct));
+    DepthDose dd = depth_dose_from_table(t, p.voltage);
+    if (const auto n = s.integer("xray_profile_histories"); n > 0 && !direct) {
+      if (material.name() != "tungsten")
+        throw InputError("beam.xray_profile_histories: transport data for tungsten only");
+      const std::uint64_t seed =
+          c.root.has_section("simulation")
+              ? static_cast<std::uint64_t>(c.root.section("simulation").integer("seed"))
+              : 1;
+      dd.xray = xray_depth_profile(p.voltage, static_cast<std::uint64_t>(n), seed);
+    }
+    return std::make_unique<ElectronBeam>(p, std::move(dd), f, std::move(direct));
   };
   registry.add(std::move(u));
 }

@@ -14,6 +14,7 @@ void register_all_commands(CLI::App& root, CommandList& out) {
   register_transport_command(root, out);
   register_material_command(root, out);
   register_gain_command(root, out);
+  register_study_command(root, out);
 }
 
 }  // namespace mps::cli

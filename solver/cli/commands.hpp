@@ -32,5 +32,6 @@ void register_schema_command(CLI::App& root, CommandList& out);
 void register_transport_command(CLI::App& root, CommandList& out);
 void register_material_command(CLI::App& root, CommandList& out);
 void register_gain_command(CLI::App& root, CommandList& out);
+void register_study_command(CLI::App& root, CommandList& out);
 
 }  // namespace mps::cli

@@ -27,6 +27,7 @@
 #include "solver/base/errors.hpp"
 #include "solver/base/units.hpp"
 #include "solver/cli/commands.hpp"
+#include "solver/cli/transport_runs.hpp"
 #include "solver/io/response_table_io.hpp"
 
 namespace mps::cli {
@@ -154,21 +155,7 @@ std::string spectra_csv(const Tallies& t) {
   return s.str();
 }
 
-struct Common {
-  std::string energy = "100keV";
-  std::uint64_t histories = 100000;
-  std::uint64_t seed = 1;
-  std::string out = "transport_out";
-  double absorption_keV = 1.0;
-  double c1 = 0.05, c2 = 0.04;
-  TransportOptions options() const {
-    TransportOptions o;
-    o.absorption_energy_eV = absorption_keV * 1e3;
-    o.c1 = c1;
-    o.c2 = c2;
-    return o;
-  }
-};
+using Common = TransportRunOptions;
 
 void add_common(CLI::App* app, Common& c, bool energy, bool out_dir = true) {
   if (energy) app->add_option("--energy", c.energy, "Primary electron energy (e.g. 150keV)");
@@ -264,7 +251,7 @@ int run_bulk(const Common& c) {
     const Tallies t = merged(batches);
     write_text(c.out + "/depth_dose.csv", depth_csv(t));
     write_text(c.out + "/spectra.csv", spectra_csv(t));
-    std::cout << j.dump(2) << "\n";
+    if (!c.quiet) std::cout << j.dump(2) << "\n";
   }
   return 0;
 }
@@ -286,7 +273,7 @@ int run_sphere(const Common& c, const std::string& diameter) {
     write_text(c.out + "/summary.json", j.dump(2) + "\n");
     write_text(c.out + "/depth_dose.csv", depth_csv(t));
     write_text(c.out + "/spectra.csv", spectra_csv(t));
-    std::cout << j.dump(2) << "\n";
+    if (!c.quiet) std::cout << j.dump(2) << "\n";
   }
   return 0;
 }
@@ -384,7 +371,7 @@ int run_threshold(const Common& c, const std::string& diameter, double e_lo_keV,
     ensure_dir(c.out);
     write_text(c.out + "/summary.json", j.dump(2) + "\n");
     write_text(c.out + "/charging.csv", csv.str());
-    std::cout << j.dump(2) << "\n";
+    if (!c.quiet) std::cout << j.dump(2) << "\n";
   }
   return 0;
 }
@@ -517,6 +504,14 @@ int run_table(const Common& c, const std::string& energies, const std::string& d
 }
 
 }  // namespace
+
+int run_transport_bulk(const TransportRunOptions& o) {
+  return run_bulk(o);
+}
+int run_transport_threshold(const TransportRunOptions& o, const std::string& diameter,
+                            double e_lo_keV, double e_hi_keV, bool monolayer) {
+  return run_threshold(o, diameter, e_lo_keV, e_hi_keV, monolayer);
+}
 
 void register_transport_command(CLI::App& root, CommandList& out) {
   auto* app = root.add_subcommand("transport", "Electron-transport Monte Carlo in tungsten");

@@ -350,6 +350,19 @@ Case load_case(const std::string& file, const std::vector<std::string>& override
   return load_case_text(ss.str(), file, overrides, registry);
 }
 
+Config load_config_file(const std::string& file, const SectionSpec& schema,
+                        const std::vector<std::string>& overrides) {
+  std::ifstream in(file);
+  if (!in) throw InputError(file + ": cannot open the file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  YAML::Node node = parse_yaml(ss.str(), file);
+  for (const auto& o : overrides) apply_override(node, o);
+  Config root("");
+  read_section(file, node, schema, "", root);
+  return root;
+}
+
 std::string resolved_yaml(const Case& c, const SectionSpec& schema) {
   YAML::Emitter out;
   out.SetDoublePrecision(12);

@@ -28,6 +28,11 @@ Case load_case(const std::string& file, const std::vector<std::string>& override
 Case load_case_text(const std::string& text, const std::string& file_label,
                     const std::vector<std::string>& overrides, const UnitRegistry& registry);
 
+// Any YAML file validated against a schema of its own (e.g. a transport study of `mpstream
+// study`): same parser, messages, defaults and `--set` overrides as a case.
+Config load_config_file(const std::string& file, const SectionSpec& schema,
+                        const std::vector<std::string>& overrides);
+
 // The resolved case as YAML in SI units (what `mpstream check` prints).
 std::string resolved_yaml(const Case& c, const SectionSpec& schema);
 
