@@ -327,9 +327,9 @@ const Material& Material::builtin(std::string_view name) {
               : std::filesystem::path(data_directory()) / (std::string(name) + ".yaml");
   if (!std::filesystem::is_regular_file(file)) {
     if (is_path) throw InputError(std::string(name) + ": cannot open the material data file");
-    throw InputError(
-        "unknown material '" + std::string(name) + "' (known: " + joined(builtin_names()) +
-        "; or give a material_data section, or the path " + "of a NAME.yaml data file)");
+    throw InputError("unknown material '" + std::string(name) +
+                     "' (known: " + joined(builtin_names()) +
+                     "; or give a material_data section, or the path of a NAME.yaml data file)");
   }
   return n.table.emplace(std::string(name), from_file(file.string())).first->second;
 }
