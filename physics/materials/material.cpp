@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <map>
+#include <mutex>
 #include <numbers>
 #include <sstream>
 
 #include "solver/base/constants.hpp"
 #include "solver/base/errors.hpp"
+#include "solver/base/yaml_section.hpp"
 
 namespace mps {
 
@@ -276,22 +279,70 @@ void Material::validate() const {
   }
 }
 
+namespace {
+
+// Materials known by name, built once: the ones in code and, on first use, the shipped data files.
+// References stay valid (std::map nodes never move), so callers may keep `const Material&`.
+struct NamedMaterials {
+  std::mutex mutex;
+  std::map<std::string, Material, std::less<>> table;
+};
+
+NamedMaterials& named_materials() {
+  static NamedMaterials m;  // filled under its lock on first use
+  return m;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string s;
+  for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
+}  // namespace
+
+std::string Material::data_directory() {
+  return (std::filesystem::path(MPS_DATA_DIR) / "materials").string();
+}
+
+Material Material::from_file(const std::string& path) {
+  SectionSpec spec("material", "Material data file");
+  declare_material_section(spec);
+  const Config c = load_yaml_file(path, spec);
+  try {
+    return from_config(c);
+  } catch (const InputError& e) {  // data that pass the schema but not the checks (negative cp)
+    throw InputError(path + ": " + e.what());
+  }
+}
+
 const Material& Material::builtin(std::string_view name) {
-  static const std::map<std::string, Material, std::less<>> table = [] {
-    std::map<std::string, Material, std::less<>> m;
-    m.emplace("tungsten", Material(tungsten_data()));
-    return m;
-  }();
-  auto it = table.find(name);
-  if (it == table.end())
-    throw InputError(
-        "unknown material '" + std::string(name) +
-        "' (built in: tungsten; give other metals as data in a material_data section)");
-  return it->second;
+  NamedMaterials& n = named_materials();
+  std::lock_guard<std::mutex> lock(n.mutex);
+  if (n.table.empty()) n.table.emplace("tungsten", Material(tungsten_data()));
+  if (auto it = n.table.find(name); it != n.table.end()) return it->second;
+  const bool is_path = name.size() > 5 && name.substr(name.size() - 5) == ".yaml";
+  const std::filesystem::path file =
+      is_path ? std::filesystem::path(name)
+              : std::filesystem::path(data_directory()) / (std::string(name) + ".yaml");
+  if (!std::filesystem::is_regular_file(file)) {
+    if (is_path) throw InputError(std::string(name) + ": cannot open the material data file");
+    throw InputError("unknown material '" + std::string(name) +
+                     "' (known: " + joined(builtin_names()) +
+                     "; or give a material_data section, or the path of a NAME.yaml data file)");
+  }
+  return n.table.emplace(std::string(name), from_file(file.string())).first->second;
 }
 
 std::vector<std::string> Material::builtin_names() {
-  return {"tungsten"};
+  std::vector<std::string> names{"tungsten"};
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(data_directory(), ec))
+    if (e.is_regular_file() && e.path().extension() == ".yaml")
+      names.push_back(e.path().stem().string());
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
 }
 
 double Material::atom_mass() const {

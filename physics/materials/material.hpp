@@ -7,7 +7,9 @@
 // on temperature pieces (PiecewiseFit), plus an Antoine vapour-pressure law. Tungsten is built in
 // with the analytic expressions recommended by P. Tolias, Nucl. Mater. Energy 13 (2017) 42-57
 // (arXiv:1703.06302), completed by the sources named next to each coefficient in material.cpp.
-// Other metals are given by the same data in the case (declare_material_section / from_config).
+// Other metals are the same data in YAML, validated by the same schema (declare_material_section):
+// shipped files cases/data/materials/NAME.yaml (molybdenum, tantalum), found by name like the
+// built-in tungsten, or a material_data section in the case (from_config).
 //
 // Enthalpy reference: h = 0 at 298.15 K in the solid. The solid branch is integrated analytically
 // piece by piece up to the melting point Tm; at Tm a liquid fraction f adds f L (L the latent
@@ -77,9 +79,17 @@ class Material {
   // builds the h(T) tables. Bad data is an InputError naming the material and the property.
   explicit Material(MaterialData data);
 
-  // Built-in materials: "tungsten". InputError if unknown.
+  // A material by name: built in code ("tungsten") or shipped as data
+  // (data_directory()/NAME.yaml, loaded once and kept). A name ending in ".yaml" is a path to a
+  // data file. InputError if unknown (the message lists the known names) or if the file is bad.
   static const Material& builtin(std::string_view name);
+  // Every name builtin() knows, sorted: the built-in ones and the shipped data files.
   static std::vector<std::string> builtin_names();
+  // The folder of the shipped material data files (MPS_DATA_DIR/materials).
+  static std::string data_directory();
+  // A material data file (the keys of declare_material_section at the top level). Errors are
+  // InputErrors naming the file (file:line:col for schema errors).
+  static Material from_file(const std::string& path);
   // From a case section declared by declare_material_section.
   static Material from_config(const Config& section);
 

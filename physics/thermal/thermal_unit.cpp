@@ -72,7 +72,10 @@ std::vector<TallyRef> ThermalUnit::tallies() {
 }
 
 void declare_material_choice(SectionSpec& s) {
-  s.string("material", "Built-in material (tungsten) unless material_data is given")
+  s.string("material",
+           "Material by name: tungsten (built in), molybdenum, tantalum "
+           "(cases/data/materials/NAME.yaml) "
+           "or the path of a NAME.yaml data file; unless material_data is given")
       .def("tungsten");
   declare_material_section(s.section("material_data", "A material given as data (all SI)"));
 }

@@ -97,7 +97,8 @@ int run_material(const MaterialOptions& o) {
 void register_material_command(CLI::App& root, CommandList& out) {
   auto o = std::make_shared<MaterialOptions>();
   auto* app = root.add_subcommand("material", "Property table and enthalpy budget of a material");
-  app->add_option("name", o->name, "Built-in material (tungsten)");
+  app->add_option("name", o->name,
+                  "Material: tungsten, molybdenum, tantalum or the path of a NAME.yaml data file");
   app->add_option("--from", o->from, "Start temperature of the budget (default 373.15 K)");
   app->add_option("--to", o->to, "End temperature of the budget (default the melting point)");
   app->add_option("--step", o->step, "Temperature step of the table (K)");

@@ -79,7 +79,7 @@ TEST(MaterialYaml, BuiltinByName) {
   const std::string bad =
       "simulation: {end_time: 1 us, dt: 10 ns}\n"
       "domain: {lo: [0, 0, 0], hi: [1 mm, 1 mm, 1 mm]}\n"
-      "thermal: {material: molybdenum}\n";
+      "thermal: {material: unobtainium}\n";
   const Case cb = load_case_text(bad, "t.yaml", {}, builtin_units());
   EXPECT_THROW(make_thermal(cb), InputError);
 }
