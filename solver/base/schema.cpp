@@ -8,14 +8,22 @@ namespace mps {
 
 std::string to_string(ValueKind k) {
   switch (k) {
-    case ValueKind::quantity: return "quantity";
-    case ValueKind::integer: return "integer";
-    case ValueKind::boolean: return "boolean";
-    case ValueKind::string: return "string";
-    case ValueKind::choice: return "choice";
-    case ValueKind::vector3: return "3-vector";
-    case ValueKind::quantity_list: return "list of quantities";
-    case ValueKind::string_list: return "list of strings";
+    case ValueKind::quantity:
+      return "quantity";
+    case ValueKind::integer:
+      return "integer";
+    case ValueKind::boolean:
+      return "boolean";
+    case ValueKind::string:
+      return "string";
+    case ValueKind::choice:
+      return "choice";
+    case ValueKind::vector3:
+      return "3-vector";
+    case ValueKind::quantity_list:
+      return "list of quantities";
+    case ValueKind::string_list:
+      return "list of strings";
   }
   return "?";
 }
@@ -65,7 +73,8 @@ KeySpec& SectionSpec::boolean(const std::string& n, const std::string& doc) {
 KeySpec& SectionSpec::string(const std::string& n, const std::string& doc) {
   return add(make_key(n, ValueKind::string, dim::none, doc));
 }
-KeySpec& SectionSpec::choice(const std::string& n, std::vector<std::string> c, const std::string& doc) {
+KeySpec& SectionSpec::choice(const std::string& n, std::vector<std::string> c,
+                             const std::string& doc) {
   return add(make_key(n, ValueKind::choice, dim::none, doc, std::move(c)));
 }
 KeySpec& SectionSpec::vector3(const std::string& n, Dimension d, const std::string& doc) {
@@ -142,8 +151,10 @@ namespace {
 std::string escape_md(std::string s) {
   std::string r;
   for (char c : s) {
-    if (c == '|') r += "\\|";
-    else r += c;
+    if (c == '|')
+      r += "\\|";
+    else
+      r += c;
   }
   return r;
 }
@@ -151,7 +162,9 @@ std::string escape_md(std::string s) {
 void markdown_section(const SectionSpec& s, const std::string& path, std::ostringstream& os) {
   if (!path.empty()) {
     os << "\n### `" << path << "`" << (s.is_list() ? " (list of maps)" : "")
-       << (s.required() ? " (required)" : "") << "\n\n" << s.doc() << "\n\n";
+       << (s.required() ? " (required)" : "")
+       << (s.is_defaulted() ? " (optional, its defaults apply when omitted)" : "") << "\n\n"
+       << s.doc() << "\n\n";
   }
   if (!s.keys().empty()) {
     os << "| key | type | unit | default | range | description |\n";
@@ -165,7 +178,8 @@ void markdown_section(const SectionSpec& s, const std::string& path, std::ostrin
       const bool has_unit = k.kind == ValueKind::quantity || k.kind == ValueKind::vector3 ||
                             k.kind == ValueKind::quantity_list;
       std::string unit = has_unit ? k.dimension.name() + " (" + k.dimension.str() + ")" : "";
-      std::string def = k.required ? "**required**" : (k.default_text ? "`" + *k.default_text + "`" : "-");
+      std::string def =
+          k.required ? "**required**" : (k.default_text ? "`" + *k.default_text + "`" : "-");
       os << "| `" << k.name << "` | " << escape_md(type) << " | " << escape_md(unit) << " | "
          << escape_md(def) << " | " << k.range_text() << " | " << escape_md(k.doc) << " |\n";
     }

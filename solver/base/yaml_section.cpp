@@ -194,7 +194,7 @@ void read_section(const std::string& file, const YAML::Node& node, const Section
         read_section(file, v[i], *sub, p, c);
         list.push_back(std::move(c));
       }
-    } else if (present || sub->required()) {
+    } else if (present || sub->required() || sub->is_defaulted()) {
       read_section(file, v, *sub, child_path(sub->name()), out.add_section(sub->name()));
     }
   }

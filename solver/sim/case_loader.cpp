@@ -34,7 +34,8 @@ YAML::Node parse_yaml(const std::string& text, const std::string& file) {
   try {
     YAML::Node n = YAML::Load(text);
     if (!n || n.IsNull()) throw InputError(file + ": the case file is empty");
-    if (!n.IsMap()) throw InputError(loc(file, n.Mark()) + ": expected a map of sections at the top level");
+    if (!n.IsMap())
+      throw InputError(loc(file, n.Mark()) + ": expected a map of sections at the top level");
     return n;
   } catch (const YAML::ParserException& e) {
     throw InputError(loc(file, e.mark) + ": malformed YAML: " + e.msg);
@@ -87,7 +88,8 @@ void emit_config(YAML::Emitter& out, const Config& c, const SectionSpec& spec) {
         },
         v);
     if ((k.kind == ValueKind::quantity || k.kind == ValueKind::vector3 ||
-         k.kind == ValueKind::quantity_list) && !k.dimension.dimensionless())
+         k.kind == ValueKind::quantity_list) &&
+        !k.dimension.dimensionless())
       out << YAML::Comment(k.dimension.str());
   }
   for (const auto& sub : spec.sections()) {
@@ -111,21 +113,38 @@ SectionSpec build_root_schema(const UnitRegistry& registry) {
   SectionSpec root("", "mpstream case");
   auto& sim = root.section("simulation", "Time stepping, random seed and output.").require();
   sim.quantity("end_time", dim::time, "Simulated time at which the run ends").positive().require();
-  sim.quantity("dt", dim::time, "Time step of the main loop (units may sub-cycle)").positive().require();
+  sim.quantity("dt", dim::time, "Time step of the main loop (units may sub-cycle)")
+      .positive()
+      .require();
   sim.integer("seed", "Seed of the counter-based random numbers").def("1").non_negative();
   sim.string("title", "Free text shown in the log and summary").def("\"\"");
-  auto& out = sim.section("output", "Where and how often results are written.");
+  auto& out = sim.section("output", "Where and how often results are written.").defaulted();
   out.string("directory", "Output folder (created; --output overrides)").def("out");
-  out.quantity("interval", dim::time, "Simulated time between VTK snapshots (0: none)").def("0").non_negative();
-  out.quantity("diagnostics_interval", dim::time, "Simulated time between diagnostics.csv rows (0: every step)").def("0").non_negative();
-  out.quantity("checkpoint_interval", dim::time, "Simulated time between HDF5 checkpoints (0: only at the end and on signals)").def("0").non_negative();
+  out.quantity("interval", dim::time, "Simulated time between VTK snapshots (0: none)")
+      .def("0")
+      .non_negative();
+  out.quantity("diagnostics_interval", dim::time,
+               "Simulated time between diagnostics.csv rows (0: every step)")
+      .def("0")
+      .non_negative();
+  out.quantity("checkpoint_interval", dim::time,
+               "Simulated time between HDF5 checkpoints (0: only at the end and on signals)")
+      .def("0")
+      .non_negative();
   out.integer("keep_checkpoints", "Number of most recent checkpoints kept").def("2").at_least(1);
   out.boolean("final_checkpoint", "Write a checkpoint at the end of the run").def("true");
-  auto& dec = sim.section("decomposition", "MPI domain decomposition.");
-  dec.choice("stream_axis", {"x", "y", "z"}, "Axis along which ranks are cut by particle count").def("x");
-  dec.integer("cells", "Cells of the balancing histogram along the stream axis").def("256").at_least(8);
-  dec.quantity("rebalance_threshold", dim::none, "Rebalance when max/mean particles per rank exceeds this").def("1.2").at_least(1.0);
-  root.string_list("processes", "Process units to run (default: every unit whose section is present)");
+  auto& dec = sim.section("decomposition", "MPI domain decomposition.").defaulted();
+  dec.choice("stream_axis", {"x", "y", "z"}, "Axis along which ranks are cut by particle count")
+      .def("x");
+  dec.integer("cells", "Cells of the balancing histogram along the stream axis")
+      .def("256")
+      .at_least(8);
+  dec.quantity("rebalance_threshold", dim::none,
+               "Rebalance when max/mean particles per rank exceeds this")
+      .def("1.2")
+      .at_least(1.0);
+  root.string_list("processes",
+                   "Process units to run (default: every unit whose section is present)");
   for (const auto& u : registry.all()) u.declare(root.section(u.name, u.doc));
   return root;
 }
@@ -161,7 +180,8 @@ Case load_case_text(const std::string& text, const std::string& file,
     if (node["processes"] && present && !in_list)
       fail(file, node[u.name], u.name,
            "section present but '" + u.name + "' is not in the processes list");
-    if (in_list || (!node["processes"] && present) || u.name == "domain") c.active_units.push_back(u.name);
+    if (in_list || (!node["processes"] && present) || u.name == "domain")
+      c.active_units.push_back(u.name);
   }
   // a unit listed without a section gets its defaults: make the section required so it is read
   for (const auto& n : c.active_units)

@@ -55,10 +55,25 @@ TEST(CaseLoader, GoodCaseResolvesToSI) {
   EXPECT_EQ(c.active_units, (std::vector<std::string>{"injector", "domain"}));
 }
 
+TEST(CaseLoader, OmittedSettingsSectionsTakeTheirDefaults) {
+  // kGood writes neither simulation.output nor simulation.decomposition: the run reads both, so
+  // they must exist with their defaults (a run once failed with an internal error here).
+  Case c = load_case_text(kGood, "case.yaml", {}, builtin_units());
+  const Config& sim = c.root.section("simulation");
+  ASSERT_TRUE(sim.has_section("output"));
+  ASSERT_TRUE(sim.has_section("decomposition"));
+  EXPECT_EQ(sim.section("output").string("directory"), "out");
+  EXPECT_DOUBLE_EQ(sim.section("decomposition").number("rebalance_threshold"), 1.2);
+  // a process unit's section is still switched on only by writing it
+  EXPECT_FALSE(c.root.has_section("flight"));
+}
+
 TEST(CaseLoader, UnknownKeySuggests) {
   auto e = error_of(replace(kGood, "    mean: 5 um", "    meen: 5 um"));
-  EXPECT_NE(e.find("case.yaml:10:5: injector.diameter.meen: unknown key 'meen' (did you mean 'mean'?)"),
-            std::string::npos) << e;
+  EXPECT_NE(
+      e.find("case.yaml:10:5: injector.diameter.meen: unknown key 'meen' (did you mean 'mean'?)"),
+      std::string::npos)
+      << e;
 }
 
 TEST(CaseLoader, WrongUnit) {
@@ -69,8 +84,11 @@ TEST(CaseLoader, WrongUnit) {
 
 TEST(CaseLoader, NegativeDiameter) {
   auto e = error_of(replace(kGood, "mean: 5 um", "mean: -5 um"));
-  EXPECT_NE(e.find("case.yaml:10:11: injector.diameter.mean: value -5e-06 m is out of range: expected > 0"),
-            std::string::npos) << e;
+  EXPECT_NE(
+      e.find(
+          "case.yaml:10:11: injector.diameter.mean: value -5e-06 m is out of range: expected > 0"),
+      std::string::npos)
+      << e;
 }
 
 TEST(CaseLoader, MissingRequiredKey) {
@@ -86,12 +104,15 @@ TEST(CaseLoader, MalformedYaml) {
 
 TEST(CaseLoader, OutOfRange) {
   auto e = error_of(replace(kGood, "  dt: 10 ns", "  dt: 0 ns"));
-  EXPECT_NE(e.find("case.yaml:3:7: simulation.dt: value 0 s is out of range"), std::string::npos) << e;
+  EXPECT_NE(e.find("case.yaml:3:7: simulation.dt: value 0 s is out of range"), std::string::npos)
+      << e;
 }
 
 TEST(CaseLoader, WrongShape) {
   auto e = error_of(replace(kGood, "center: [0, 0, 0]", "center: [0, 0]"));
-  EXPECT_NE(e.find("injector.position.center: expected a list of 3 length values"), std::string::npos) << e;
+  EXPECT_NE(e.find("injector.position.center: expected a list of 3 length values"),
+            std::string::npos)
+      << e;
 }
 
 TEST(CaseLoader, UnknownSectionAndProcess) {
@@ -103,13 +124,17 @@ TEST(CaseLoader, UnknownSectionAndProcess) {
 
 TEST(CaseLoader, BadChoice) {
   auto e = error_of(replace(kGood, "    mean: 5 um", "    mean: 5 um\n    law: lognormel"));
-  EXPECT_NE(e.find("'lognormel' is not one of: monodisperse normal lognormal (did you mean 'lognormal'?)"),
-            std::string::npos) << e;
+  EXPECT_NE(
+      e.find(
+          "'lognormel' is not one of: monodisperse normal lognormal (did you mean 'lognormal'?)"),
+      std::string::npos)
+      << e;
 }
 
 TEST(CaseLoader, SetOverridesUseTheSameParser) {
-  Case c = load_case_text(kGood, "case.yaml", {"injector.diameter.mean=7 um", "flight.gravity=[0,0,0]"},
-                          builtin_units());
+  Case c =
+      load_case_text(kGood, "case.yaml", {"injector.diameter.mean=7 um", "flight.gravity=[0,0,0]"},
+                     builtin_units());
   EXPECT_DOUBLE_EQ(c.root.section("injector").section("diameter").number("mean"), 7e-6);
   EXPECT_EQ(c.active_units, (std::vector<std::string>{"injector", "flight", "domain"}));
   auto e = error_of(kGood, {"injector.diameter.mean=7 kg"});
@@ -121,6 +146,7 @@ TEST(CaseLoader, SetOverridesUseTheSameParser) {
 
 TEST(CaseLoader, SchemaMarkdownListsEveryKey) {
   auto md = schema_markdown(build_root_schema(builtin_units()));
-  for (const char* k : {"`end_time`", "`particle_rate`", "`gravity`", "### `injector.diameter`", "`lo`"})
+  for (const char* k :
+       {"`end_time`", "`particle_rate`", "`gravity`", "### `injector.diameter`", "`lo`"})
     EXPECT_NE(md.find(k), std::string::npos) << k;
 }
