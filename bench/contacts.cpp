@@ -53,11 +53,12 @@ int main(int argc, char** argv) {
     auto tallies = sim.global_tallies();
     const auto* unit = dynamic_cast<const mps::Contact*>(sim.unit("contact"));
     const int builds = unit ? static_cast<int>(unit->neighbour_builds()) : 0;
+    const long long touching = unit ? static_cast<long long>(unit->active_contacts()) : 0;
     if (rank == 0) {
       std::printf(
           "ranks %d, particles %lld, steps %d, wall %.3f s, collisions %.0f, neighbour builds "
-          "(rank 0) %d\n",
-          size, total, steps, wall, tallies["contact.collisions_count"].value(), builds);
+          "(rank 0) %d, contacts now (rank 0) %lld\n",
+          size, total, steps, wall, tallies["contact.collisions_count"].value(), builds, touching);
       std::printf("particle_steps_per_s %.6g\n", static_cast<double>(total) * steps / wall);
     }
   } catch (const std::exception& e) {
