@@ -272,8 +272,8 @@ void exchange_ghosts(ParticleStore& p, const Decomposition& d, double cutoff,
   std::vector<double> in = alltoallv(d.comm(), size, send, &rcount);
   if (plan)
     for (int r = 0; r < size; ++r)
-      plan->received[static_cast<std::size_t>(r)] = rcount[static_cast<std::size_t>(r)] /
-                                                    static_cast<int>(stride);
+      plan->received[static_cast<std::size_t>(r)] =
+          rcount[static_cast<std::size_t>(r)] / static_cast<int>(stride);
   std::size_t count = 0;
   for (std::size_t off = 0; off < in.size(); off += stride, ++count) p.unpack_append(in.data() + off, kGhost);
   p.mark_ghosts(count);

@@ -305,7 +305,8 @@ StepContext::Neighbours Simulation::refresh_neighbours() {
   migrate_particles();
   exchange_ghosts(particles_, *decomp_, ghost_cutoff_, periodic_, &ghost_plan_);
   const std::size_t nown = particles_.size() - particles_.ghost_count();
-  renewal_ids_.assign(particles_.ids().begin(), particles_.ids().begin() + static_cast<std::ptrdiff_t>(nown));
+  renewal_ids_.assign(particles_.ids().begin(),
+                      particles_.ids().begin() + static_cast<std::ptrdiff_t>(nown));
   for (int a = 0; a < 3; ++a) {
     const double* x = particles_.ptr(a == 0 ? Field::px : a == 1 ? Field::py : Field::pz);
     renewal_x_[a].assign(x, x + nown);
