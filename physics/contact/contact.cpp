@@ -164,9 +164,14 @@ void Contact::apply(Stage, ParticleStore& p, const StepContext& ctx) {
 
   radius_.resize(n);
   active_.resize(n);
+  packed_.resize(4 * n);  // x, y, z, R per particle: one cache line per partner in the pair loop
   const double dmax = p_.max_diameter * (1.0 + 1e-12);
   for (std::size_t i = 0; i < n; ++i) {
     radius_[i] = 0.5 * dia[i];
+    packed_[4 * i] = x[0][i];
+    packed_[4 * i + 1] = x[1][i];
+    packed_[4 * i + 2] = x[2][i];
+    packed_[4 * i + 3] = radius_[i];
     active_[i] = st[i] == ParticleState::flying || st[i] == ParticleState::in_rotor;
     if (active_[i] && dia[i] > dmax)
       throw std::runtime_error("contact: particle " + std::to_string(id[i]) + " at step " +
@@ -177,7 +182,12 @@ void Contact::apply(Stage, ParticleStore& p, const StepContext& ctx) {
     return;
   }
   update_list(p, x, n, nown, p_.skin, ctx.neighbours);
-  for (auto& t : torque_) t.assign(nown, 0.0);
+  // torques stay zero between steps: only the particles in contact (spinning_) are kicked and
+  // reset, not every particle
+  for (auto& t : torque_)
+    if (t.size() < n) t.resize(n, 0.0);
+  spinning_.resize(n, 0);
+  spun_.clear();
 
   // Rows in increasing id of their particle i, each row's partners j in increasing id: each
   // particle's sum runs over increasing partner id (neighbour_list.hpp). Pairs with at least one
@@ -186,17 +196,19 @@ void Contact::apply(Stage, ParticleStore& p, const StepContext& ctx) {
   const auto& rows = list_.row_start();
   const auto& L2 = list_.second();
   const double* r = radius_.data();
+  const double* q = packed_.data();
   std::size_t touching_now = 0;
   for (std::size_t s = 0; s < order.size(); ++s) {
     const std::uint32_t b = rows[s], e = rows[s + 1];
     if (b == e) continue;
     const std::uint32_t i = order[s];
-    const double xi = x[0][i], yi = x[1][i], zi = x[2][i], ri = r[i];
+    const double xi = q[4 * i], yi = q[4 * i + 1], zi = q[4 * i + 2], ri = q[4 * i + 3];
     for (std::uint32_t k = b; k < e; ++k) {
       const std::uint32_t j = L2[k];
-      const double dx = box.image(0, xi - x[0][j]), dy = box.image(1, yi - x[1][j]),
-                   dz = box.image(2, zi - x[2][j]);
-      const double sum = ri + r[j];
+      const double* qj = q + 4 * static_cast<std::size_t>(j);
+      const double dx = box.image(0, xi - qj[0]), dy = box.image(1, yi - qj[1]),
+                   dz = box.image(2, zi - qj[2]);
+      const double sum = ri + qj[3];
       const double r2 = dx * dx + dy * dy + dz * dz;
       if (r2 >= sum * sum || r2 == 0.0) {
         touching_[k] = 0;
@@ -215,16 +227,20 @@ void Contact::apply(Stage, ParticleStore& p, const StepContext& ctx) {
       contact::ContactForce cf;
       contact::hertz_mindlin(pair_, d, dist, sum - dist, ri, r[j], ri * r[j] / sum,
                              m[i] * m[j] / (m[i] + m[j]), dv, wi, wj, dt, hist_[k].data(), cf);
-      if (i < nown)
+      if (i < nown) {
         for (int a = 0; a < 3; ++a) {
           f[a][i] += cf.f[a];
           torque_[a][i] += cf.ti[a];
         }
-      if (j < nown)
+        if (!spinning_[i]) spinning_[i] = 1, spun_.push_back(i);
+      }
+      if (j < nown) {
         for (int a = 0; a < 3; ++a) {
           f[a][j] -= cf.f[a];
           torque_[a][j] += cf.tj[a];
         }
+        if (!spinning_[j]) spinning_[j] = 1, spun_.push_back(j);
+      }
     }
   }
   // walls after the pairs, in declaration order, for the owned particles (a particle sliding on
@@ -257,15 +273,20 @@ void Contact::apply(Stage, ParticleStore& p, const StepContext& ctx) {
         f[a][i] += cf.f[a];
         torque_[a][i] += cf.ti[a];
       }
+      if (!spinning_[i]) spinning_[i] = 1, spun_.push_back(i);
     }
   }
   wall_history_.swap(next_wall_history_);
   contacts_now_ = touching_now;
   // rotation: full kick with the torque of this step (leapfrog, see the header)
-  for (std::size_t i = 0; i < nown; ++i) {
+  for (const auto i : spun_) {
+    spinning_[i] = 0;
     if (torque_[0][i] == 0.0 && torque_[1][i] == 0.0 && torque_[2][i] == 0.0) continue;
     const double s = dt / (0.4 * m[i] * r[i] * r[i]);
-    for (int a = 0; a < 3; ++a) w[a][i] += s * torque_[a][i];
+    for (int a = 0; a < 3; ++a) {
+      w[a][i] += s * torque_[a][i];
+      torque_[a][i] = 0.0;
+    }
   }
 }
 

@@ -83,12 +83,12 @@ inline void hertz_mindlin(const PairConstants& c, const double d[3], double r, d
   const double eta_t = c.tangential_damping_ratio * eta_n;
   const double fdx = -eta_t * vtx, fdy = -eta_t * vty, fdz = -eta_t * vtz;
   double ftx = -kt * hist[0] + fdx, fty = -kt * hist[1] + fdy, ftz = -kt * hist[2] + fdz;
-  const double ft = std::sqrt(ftx * ftx + fty * fty + ftz * ftz);
+  const double ft2 = ftx * ftx + fty * fty + ftz * ftz;
   const double ft_max = c.friction * std::fabs(fn);
-  if (ft > ft_max) {
+  if (ft2 > ft_max * ft_max) {  // (squares: no root unless sliding)
     // sliding: the force sits on the Coulomb cone; the spring keeps the elastic part of it
     if (hist[0] != 0.0 || hist[1] != 0.0 || hist[2] != 0.0) {
-      const double s = ft_max / ft;
+      const double s = ft_max / std::sqrt(ft2);
       ftx *= s;
       fty *= s;
       ftz *= s;

@@ -286,15 +286,21 @@ StepContext::Neighbours Simulation::refresh_neighbours() {
       len[a] = decomp_->hi()[a] - decomp_->lo()[a];
       half[a] = periodic_[a] ? 0.5 * len[a] : std::numeric_limits<double>::infinity();
     }
-    for (std::size_t i = 0; i < n && !renew; ++i) {
-      double d2 = 0.0;
-      for (int a = 0; a < 3; ++a) {
-        double d = x[a][i] - renewal_x_[a][i];
-        if (d > half[a]) d -= len[a];  // wrapped across a periodic face since
-        if (d < -half[a]) d += len[a];
-        d2 += d * d;
+    // blocks of branch-free (vectorised) work, stopping at the first block that has a mover
+    for (std::size_t b = 0; b < n && !renew; b += 1024) {
+      const std::size_t e = std::min(n, b + 1024);
+      double d2max = 0.0;
+      for (std::size_t i = b; i < e; ++i) {
+        double d2 = 0.0;
+        for (int a = 0; a < 3; ++a) {
+          double d = x[a][i] - renewal_x_[a][i];
+          // wrapped across a periodic face since
+          d += (d < -half[a] ? len[a] : 0.0) - (d > half[a] ? len[a] : 0.0);
+          d2 += d * d;
+        }
+        d2max = std::max(d2max, d2);
       }
-      renew = d2 > lim;
+      renew = d2max > lim;
     }
   }
   if (size_ > 1) MPI_Allreduce(MPI_IN_PLACE, &renew, 1, MPI_INT, MPI_MAX, comm_);
