@@ -277,14 +277,22 @@ void exchange_ghosts(ParticleStore& p, const Decomposition& d, double cutoff,
   std::size_t count = 0;
   for (std::size_t off = 0; off < in.size(); off += stride, ++count) p.unpack_append(in.data() + off, kGhost);
   p.mark_ghosts(count);
+  if (plan) {
+    const std::size_t nown = p.size() - count;
+    plan->ghost_ids.assign(p.ids().begin() + static_cast<std::ptrdiff_t>(nown), p.ids().end());
+  }
 }
 
 void forward_ghosts(ParticleStore& p, const Decomposition& d, const GhostPlan& plan) {
   p.drop_ghosts();
   const int size = d.size();
   if (size == 1 || plan.send.size() != static_cast<std::size_t>(size)) return;
-  const std::size_t stride = ParticleStore::packed_size(kGhost);
-  // one buffer per peer, received in rank order: the ghosts come back in the order of the plan
+  // Every step: field by field (columns), not particle by particle: the kGhost fields and the
+  // state; the ids are those of the plan's exchange (a change of the owned set forces a new one).
+  std::vector<int> fields;
+  for (int f = 0; f < kFieldCount; ++f)
+    if (field_table()[static_cast<std::size_t>(f)].flags & kGhost) fields.push_back(f);
+  const std::size_t stride = fields.size() + 1;  // + the state
   std::vector<std::vector<double>> out(static_cast<std::size_t>(size));
   std::vector<std::size_t> in_offset(static_cast<std::size_t>(size) + 1, 0);
   for (int r = 0; r < size; ++r)
@@ -301,17 +309,38 @@ void forward_ghosts(ParticleStore& p, const Decomposition& d, const GhostPlan& p
   }
   for (int r = 0; r < size; ++r) {
     const auto R = static_cast<std::size_t>(r);
-    if (plan.send[R].empty()) continue;
-    out[R].resize(plan.send[R].size() * stride);
-    for (std::size_t k = 0; k < plan.send[R].size(); ++k)
-      p.pack(plan.send[R][k], kGhost, out[R].data() + k * stride);
-    MPI_Isend(out[R].data(), static_cast<int>(out[R].size()), MPI_DOUBLE, r, 71, d.comm(),
+    const auto& idx = plan.send[R];
+    if (idx.empty()) continue;
+    auto& b = out[R];
+    b.resize(idx.size() * stride);
+    for (std::size_t c = 0; c < fields.size(); ++c) {  // column c of every particle of the block
+      const double* src = p.ptr(static_cast<Field>(fields[c]));
+      double* dst = b.data() + c * idx.size();
+      for (std::size_t k = 0; k < idx.size(); ++k) dst[k] = src[idx[k]];
+    }
+    double* st = b.data() + fields.size() * idx.size();
+    for (std::size_t k = 0; k < idx.size(); ++k) st[k] = static_cast<double>(p.states()[idx[k]]);
+    MPI_Isend(b.data(), static_cast<int>(b.size()), MPI_DOUBLE, r, 71, d.comm(),
               &req.emplace_back());
   }
   MPI_Waitall(static_cast<int>(req.size()), req.data(), MPI_STATUSES_IGNORE);
-  std::size_t count = 0;
-  for (std::size_t off = 0; off < in.size(); off += stride, ++count)
-    p.unpack_append(in.data() + off, kGhost);
+  const std::size_t nown = p.size(), count = in.size() / stride;
+  p.resize(nown + count);
+  std::copy(plan.ghost_ids.begin(), plan.ghost_ids.end(),
+            p.ids().begin() + static_cast<std::ptrdiff_t>(nown));
+  std::size_t base = 0;
+  for (int r = 0; r < size; ++r) {
+    const auto R = static_cast<std::size_t>(r);
+    const auto m = static_cast<std::size_t>(plan.received[R]);
+    for (std::size_t c = 0; c < fields.size(); ++c) {
+      const double* src = in.data() + in_offset[R] + c * m;
+      std::copy(src, src + m, p.ptr(static_cast<Field>(fields[c])) + nown + base);
+    }
+    const double* st = in.data() + in_offset[R] + fields.size() * m;
+    for (std::size_t k = 0; k < m; ++k)
+      p.states()[nown + base + k] = static_cast<ParticleState>(static_cast<int>(st[k]));
+    base += m;
+  }
   p.mark_ghosts(count);
 }
 

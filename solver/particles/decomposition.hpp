@@ -79,6 +79,7 @@ std::size_t migrate(ParticleStore& p, const Decomposition& d,
 struct GhostPlan {
   std::vector<std::vector<std::uint32_t>> send;  // per rank: indices of owned particles sent
   std::vector<int> received;                     // per rank: ghosts received
+  std::vector<std::uint64_t> ghost_ids;          // the ghosts received, in order
 };
 
 // Copies of all particles of all ranks inside the box [lo, hi], sorted by id, on every rank.
