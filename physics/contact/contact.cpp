@@ -164,14 +164,9 @@ void Contact::apply(Stage, ParticleStore& p, const StepContext& ctx) {
 
   radius_.resize(n);
   active_.resize(n);
-  packed_.resize(4 * n);  // x, y, z, R per particle: one cache line per partner in the pair loop
   const double dmax = p_.max_diameter * (1.0 + 1e-12);
   for (std::size_t i = 0; i < n; ++i) {
     radius_[i] = 0.5 * dia[i];
-    packed_[4 * i] = x[0][i];
-    packed_[4 * i + 1] = x[1][i];
-    packed_[4 * i + 2] = x[2][i];
-    packed_[4 * i + 3] = radius_[i];
     active_[i] = st[i] == ParticleState::flying || st[i] == ParticleState::in_rotor;
     if (active_[i] && dia[i] > dmax)
       throw std::runtime_error("contact: particle " + std::to_string(id[i]) + " at step " +
@@ -196,19 +191,17 @@ void Contact::apply(Stage, ParticleStore& p, const StepContext& ctx) {
   const auto& rows = list_.row_start();
   const auto& L2 = list_.second();
   const double* r = radius_.data();
-  const double* q = packed_.data();
   std::size_t touching_now = 0;
   for (std::size_t s = 0; s < order.size(); ++s) {
     const std::uint32_t b = rows[s], e = rows[s + 1];
     if (b == e) continue;
     const std::uint32_t i = order[s];
-    const double xi = q[4 * i], yi = q[4 * i + 1], zi = q[4 * i + 2], ri = q[4 * i + 3];
+    const double xi = x[0][i], yi = x[1][i], zi = x[2][i], ri = r[i];
     for (std::uint32_t k = b; k < e; ++k) {
       const std::uint32_t j = L2[k];
-      const double* qj = q + 4 * static_cast<std::size_t>(j);
-      const double dx = box.image(0, xi - qj[0]), dy = box.image(1, yi - qj[1]),
-                   dz = box.image(2, zi - qj[2]);
-      const double sum = ri + qj[3];
+      const double dx = box.image(0, xi - x[0][j]), dy = box.image(1, yi - x[1][j]),
+                   dz = box.image(2, zi - x[2][j]);
+      const double sum = ri + r[j];
       const double r2 = dx * dx + dy * dy + dz * dz;
       if (r2 >= sum * sum || r2 == 0.0) {
         touching_[k] = 0;

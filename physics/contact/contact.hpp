@@ -141,7 +141,7 @@ class Contact : public ProcessUnit {
   std::vector<unsigned char> list_active_;  // their active flags at the build
   std::size_t list_owned_ = 0;
   bool self_check_ = true;  // list not built at a solver renewal: check displacements here
-  std::vector<double> radius_, packed_;
+  std::vector<double> radius_;
   std::vector<unsigned char> active_;
   std::vector<double> torque_[3];
   std::vector<unsigned char> spinning_;  // single rate: torque_ of this particle may be non-zero

@@ -43,10 +43,11 @@ struct ContactForce {
 // One evaluation of the contact law. d = x_i - x_j (minimum image), r = |d| > 0 and
 // delta = R_i + R_j - r > 0 (the caller tested the overlap). dv = v_i - v_j. hist is the
 // tangential displacement of this contact (zero at first touch), updated in place with step dt.
-inline void hertz_mindlin(const PairConstants& c, const double d[3], double r, double delta,
-                          double ri, double rj, double reff, double meff, const double dv[3],
-                          const double wi[3], const double wj[3], double dt, double hist[3],
-                          ContactForce& out) {
+[[gnu::always_inline]] inline void hertz_mindlin(const PairConstants& c, const double d[3],
+                                                 double r, double delta, double ri, double rj,
+                                                 double reff, double meff, const double dv[3],
+                                                 const double wi[3], const double wj[3], double dt,
+                                                 double hist[3], ContactForce& out) {
   const double inv_r = 1.0 / r;
   const double nx = d[0] * inv_r, ny = d[1] * inv_r, nz = d[2] * inv_r;
   const double a = std::sqrt(reff * delta);
