@@ -132,15 +132,31 @@ void NeighbourList::build(const double* const x[3], const double* r, const unsig
       {1, 0, 0},  {-1, 1, 0}, {0, 1, 0}, {1, 1, 0},  {-1, -1, 1}, {0, -1, 1}, {1, -1, 1},
       {-1, 0, 1}, {0, 0, 1},  {1, 0, 1}, {-1, 1, 1}, {0, 1, 1},   {1, 1, 1}};
   pairs_.reserve(count * 4);
+  // positions and radii in cell order: the candidate loops read contiguous memory
+  cell_pos_.resize(4 * count);
+  for (std::size_t c = 0; c < count; ++c) {
+    const std::uint32_t i = cell_items_[c];
+    cell_pos_[4 * c] = x[0][i];
+    cell_pos_[4 * c + 1] = x[1][i];
+    cell_pos_[4 * c + 2] = x[2][i];
+    cell_pos_[4 * c + 3] = r[i];
+  }
+  const double* P = cell_pos_.data();
   const std::uint32_t* rk = rank_.data();
-  auto try_pair = [&](std::uint32_t i, std::uint32_t j) {
-    const double dx = box.image(0, x[0][i] - x[0][j]), dy = box.image(1, x[1][i] - x[1][j]),
-                 dz = box.image(2, x[2][i] - x[2][j]);
-    const double cut = r[i] + r[j] + skin;
-    if (dx * dx + dy * dy + dz * dz >= cut * cut) return;
-    if (skip_ghost_pairs && i >= first_ghost && j >= first_ghost) return;
-    const std::uint64_t a = rk[i], b = rk[j];
-    pairs_.push_back(a < b ? (a << 32) | b : (b << 32) | a);
+  // candidates q in [qb, qe) of the cell-ordered particle p
+  auto scan = [&](std::uint32_t p, std::uint32_t qb, std::uint32_t qe) {
+    const double xp = P[4 * p], yp = P[4 * p + 1], zp = P[4 * p + 2], rp = P[4 * p + 3] + skin;
+    for (std::uint32_t q = qb; q < qe; ++q) {
+      const double* b = P + 4 * static_cast<std::size_t>(q);
+      const double dx = box.image(0, xp - b[0]), dy = box.image(1, yp - b[1]),
+                   dz = box.image(2, zp - b[2]);
+      const double cut = rp + b[3];
+      if (dx * dx + dy * dy + dz * dz >= cut * cut) continue;
+      const std::uint32_t i = cell_items_[p], j = cell_items_[q];
+      if (skip_ghost_pairs && i >= first_ghost && j >= first_ghost) continue;
+      const std::uint64_t u = rk[i], v = rk[j];
+      pairs_.push_back(u < v ? (u << 32) | v : (v << 32) | u);
+    }
   };
   for (long cz = 0; cz < nc[2]; ++cz)
     for (long cy = 0; cy < nc[1]; ++cy)
@@ -148,8 +164,7 @@ void NeighbourList::build(const double* const x[3], const double* r, const unsig
         const std::size_t c = static_cast<std::size_t>((cz * nc[1] + cy) * nc[0] + cx);
         const std::uint32_t b = cell_start_[c], e = cell_start_[c + 1];
         if (b == e) continue;
-        for (std::uint32_t p = b; p < e; ++p)
-          for (std::uint32_t q = p + 1; q < e; ++q) try_pair(cell_items_[p], cell_items_[q]);
+        for (std::uint32_t p = b; p < e; ++p) scan(p, p + 1, e);
         for (const auto& s : kStencil) {
           const long ox = step[0][static_cast<std::size_t>(3 * cx + s[0] + 1)];
           const long oy = step[1][static_cast<std::size_t>(3 * cy + s[1] + 1)];
@@ -158,8 +173,8 @@ void NeighbourList::build(const double* const x[3], const double* r, const unsig
           if (ox < 0 || oy < 0 || oz < 0) continue;
           const std::size_t d = static_cast<std::size_t>((oz * nc[1] + oy) * nc[0] + ox);
           const std::uint32_t db = cell_start_[d], de = cell_start_[d + 1];
-          for (std::uint32_t p = b; p < e; ++p)
-            for (std::uint32_t q = db; q < de; ++q) try_pair(cell_items_[p], cell_items_[q]);
+          if (db == de) continue;
+          for (std::uint32_t p = b; p < e; ++p) scan(p, db, de);
         }
       }
   // rows: counting sort by the rank of the lower id, then insertion sort of each short row

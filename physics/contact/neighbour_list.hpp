@@ -67,6 +67,7 @@ class NeighbourList {
   std::vector<std::uint32_t> first_, second_, order_, row_start_;
   std::vector<double> ref_[3];  // positions at the build
   std::vector<std::uint32_t> cell_start_, cell_items_, cell_of_, rank_;
+  std::vector<double> cell_pos_;
   std::vector<std::uint64_t> pairs_;  // (rank of lower id) << 32 | rank of higher id
   std::vector<std::pair<std::uint64_t, std::uint32_t>> keys_, merge_;
   double skin_ = 0.0;
