@@ -160,7 +160,7 @@ void Contact::apply(Stage, ParticleStore& p, const StepContext& ctx) {
   const auto& id = p.ids();
   const auto* st = p.states().data();
   const double dt = ctx.dt;
-  const auto& box = p_.box;
+  const contact::PeriodicBox box = p_.box;  // a local copy: stores through char* cannot alias it
 
   radius_.resize(n);
   active_.resize(n);
@@ -187,12 +187,16 @@ void Contact::apply(Stage, ParticleStore& p, const StepContext& ctx) {
   // Rows in increasing id of their particle i, each row's partners j in increasing id: each
   // particle's sum runs over increasing partner id (neighbour_list.hpp). Pairs with at least one
   // owned particle only.
-  const auto& order = list_.order();
-  const auto& rows = list_.row_start();
-  const auto& L2 = list_.second();
+  // raw pointers: the stores to touching (unsigned char) could alias the vectors' internals
+  const std::uint32_t* order = list_.order().data();
+  const std::uint32_t* rows = list_.row_start().data();
+  const std::uint32_t* L2 = list_.second().data();
+  const std::size_t row_count = list_.order().size();
+  unsigned char* touching = touching_.data();
+  std::array<double, 3>* hist = hist_.data();
   const double* r = radius_.data();
   std::size_t touching_now = 0;
-  for (std::size_t s = 0; s < order.size(); ++s) {
+  for (std::size_t s = 0; s < row_count; ++s) {
     const std::uint32_t b = rows[s], e = rows[s + 1];
     if (b == e) continue;
     const std::uint32_t i = order[s];
@@ -204,13 +208,13 @@ void Contact::apply(Stage, ParticleStore& p, const StepContext& ctx) {
       const double sum = ri + r[j];
       const double r2 = dx * dx + dy * dy + dz * dz;
       if (r2 >= sum * sum || r2 == 0.0) {
-        touching_[k] = 0;
+        touching[k] = 0;
         continue;
       }
       ++touching_now;
-      if (!touching_[k]) {
-        touching_[k] = 1;
-        hist_[k] = {0.0, 0.0, 0.0};
+      if (!touching[k]) {
+        touching[k] = 1;
+        hist[k] = {0.0, 0.0, 0.0};
         if (i < nown) collisions_.add(1.0);  // each pair counted once: by the owner of the lower id
       }
       const double dist = std::sqrt(r2);
@@ -219,7 +223,7 @@ void Contact::apply(Stage, ParticleStore& p, const StepContext& ctx) {
       const double wi[3] = {w[0][i], w[1][i], w[2][i]}, wj[3] = {w[0][j], w[1][j], w[2][j]};
       contact::ContactForce cf;
       contact::hertz_mindlin(pair_, d, dist, sum - dist, ri, r[j], ri * r[j] / sum,
-                             m[i] * m[j] / (m[i] + m[j]), dv, wi, wj, dt, hist_[k].data(), cf);
+                             m[i] * m[j] / (m[i] + m[j]), dv, wi, wj, dt, hist[k].data(), cf);
       if (i < nown) {
         for (int a = 0; a < 3; ++a) {
           f[a][i] += cf.f[a];
@@ -290,7 +294,7 @@ void Contact::apply_multirate(ParticleStore& p, const StepContext& ctx, std::siz
   double* const w[3] = {p.ptr(Field::wx), p.ptr(Field::wy), p.ptr(Field::wz)};
   const double* m = p.ptr(Field::mass);
   const auto& id = p.ids();
-  const auto& box = p_.box;
+  const contact::PeriodicBox box = p_.box;  // a local copy: stores through char* cannot alias it
   const double DT = ctx.dt;
   const double* r = radius_.data();
   // every pair that can touch within DT must be in the list: closing distance <= skin / 2
