@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <numbers>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 
 #include "physics/contact/restitution.hpp"
 #include "solver/base/errors.hpp"
@@ -40,90 +42,110 @@ std::vector<TallyRef> Contact::tallies() {
   return {{"collisions_count", &collisions_}, {"wall_collisions_count", &wall_collisions_}};
 }
 
-Contact::History Contact::touching_histories() const {
-  History h;
+std::vector<Contact::Carried> Contact::touching_histories() const {
+  // slots are sorted by (lower id, higher id): so is the result
+  std::vector<Carried> h;
   const auto& L1 = list_.first();
   const auto& L2 = list_.second();
   for (std::size_t k = 0; k < L1.size(); ++k)
-    if (touching_[k]) h[{list_ids_[L1[k]], list_ids_[L2[k]]}] = hist_[k];
+    if (touching_[k]) h.push_back({list_ids_[L1[k]], list_ids_[L2[k]], hist_[k]});
   return h;
 }
 
-bool Contact::remap_list(const std::vector<std::uint64_t>& id, std::size_t n, std::size_t nown,
-                         const double* const x[3]) {
-  // Migration compacts the owned particles stably and appends arrivals; ghosts are refilled in
-  // their owners' order. Owned particles are matched by a merge walk, the rest by a hash of the
-  // unmatched old ids (ghosts and departures: a thin layer).
-  const std::size_t n_old = list_ids_.size();
-  index_map_.assign(n_old, -1);
-  found_.assign(n, 0);
-  std::size_t k = 0, j = 0;
-  while (k < list_owned_ && j < nown) {
-    if (list_ids_[k] == id[j]) {
-      index_map_[k++] = static_cast<std::int64_t>(j);
-      found_[j++] = 1;
-    } else {
-      ++k;
-    }
-  }
-  std::unordered_map<std::uint64_t, std::size_t> rest;
-  rest.reserve(2 * (n_old - list_owned_) + 64);
-  for (std::size_t o = 0; o < n_old; ++o)
-    if (index_map_[o] < 0 && !rest.emplace(list_ids_[o], o).second) return false;  // duplicate id
-  for (std::size_t i = 0; i < n; ++i) {
-    if (found_[i]) continue;
-    auto it = rest.find(id[i]);
-    if (it == rest.end()) {
-      // A new owned particle (injected) needs its pairs now. A new ghost enters the layer at
-      // ghost_cutoff = max_diameter + 2 skin from this rank's box: it cannot reach an owned
-      // particle before some particle has moved skin/2 (then the list is rebuilt).
-      if (i < nown) return false;
-      continue;
-    }
-    if (index_map_[it->second] >= 0) return false;  // duplicate id among the new particles
-    index_map_[it->second] = static_cast<std::int64_t>(i);
-  }
-  list_.remap(index_map_, x, n, kept_);
-  std::vector<std::array<double, 3>> hist(kept_.size());
-  std::vector<unsigned char> touching(kept_.size());
-  for (std::size_t q = 0; q < kept_.size(); ++q) {
-    hist[q] = hist_[kept_[q]];
-    touching[q] = touching_[kept_[q]];
-  }
-  hist_.swap(hist);
-  touching_.swap(touching);
-  list_ids_.assign(id.begin(), id.end());
-  list_owned_ = nown;
-  return true;
-}
-
 void Contact::update_list(const ParticleStore& p, const double* const x[3], std::size_t n,
-                          std::size_t nown, double skin) {
+                          std::size_t nown, double skin, StepContext::Neighbours neighbours) {
+  using N = StepContext::Neighbours;
   const auto& id = p.ids();
-  const bool same_set = list_ids_.size() == n && list_owned_ == nown &&
-                        std::equal(id.begin(), id.end(), list_ids_.begin());
-  const bool skin_ok = list_.skin() >= skin;
-  if (same_set && skin_ok && !list_.needs_rebuild(x, n, p_.box)) return;
-  if (!same_set && skin_ok && list_.builds() > 0 && remap_list(id, n, nown, x) &&
-      !list_.needs_rebuild(x, n, p_.box))
-    return;
-  // full build; the histories of the pairs in contact move over by id
-  History carry = list_ids_.empty() ? History{} : touching_histories();
-  carry.merge(pending_);
-  pending_.clear();
-  list_.build(x, radius_.data(), active_.data(), id.data(), n, skin, p_.box);
+  if (neighbours == N::renewed) self_check_ = false;
+  // Keep the list when the local particles are the same (the solver says so, or the ids agree),
+  // none became active or inactive, and none moved skin/2 since the build (the solver checked
+  // since its renewal, at which the list was built; otherwise check here).
+  bool keep = neighbours != N::renewed && list_.builds() > 0 && list_ids_.size() == n &&
+              list_owned_ == nown && list_.skin() >= skin;
+  if (keep && neighbours != N::forwarded)
+    keep = std::equal(id.begin(), id.end(), list_ids_.begin());
+  if (keep)
+    keep = std::equal(active_.begin(), active_.begin() + static_cast<std::ptrdiff_t>(n),
+                      list_active_.begin());
+  if (keep && (neighbours != N::forwarded || self_check_))
+    keep = !list_.needs_rebuild(x, n, p_.box);
+  if (keep) return;
+  // A build between two renewals must check displacements itself until the next renewal.
+  if (neighbours != N::renewed) self_check_ = true;
+  // Histories of the pairs in contact move over by id pair: the old list and what migrations or
+  // a checkpoint brought (pending_), both sorted by id pair, merged (the old list first: a pair
+  // that was evaluated here and came with a migrating particle has the same bits in both).
+  std::vector<Carried> carry = list_ids_.empty() ? std::vector<Carried>{} : touching_histories();
+  if (!pending_.empty()) {
+    auto by_pair = [](const Carried& u, const Carried& v) {
+      return u.a != v.a ? u.a < v.a : u.b < v.b;
+    };
+    std::stable_sort(pending_.begin(), pending_.end(), by_pair);
+    std::vector<Carried> merged;
+    merged.reserve(carry.size() + pending_.size());
+    std::merge(carry.begin(), carry.end(), pending_.begin(), pending_.end(),
+               std::back_inserter(merged), by_pair);
+    merged.erase(
+        std::unique(merged.begin(), merged.end(),
+                    [](const Carried& u, const Carried& v) { return u.a == v.a && u.b == v.b; }),
+        merged.end());
+    carry.swap(merged);
+    pending_.clear();
+  }
+  // ghost-ghost pairs only matter to the multi-rate scheme (ghosts move with their contacts)
+  list_.build(x, radius_.data(), active_.data(), id.data(), n, skin, p_.box, nown, !p_.multirate);
   list_ids_.assign(id.begin(), id.end());
+  list_active_.assign(active_.begin(), active_.begin() + static_cast<std::ptrdiff_t>(n));
   list_owned_ = nown;
   const auto& L1 = list_.first();
   const auto& L2 = list_.second();
   hist_.assign(L1.size(), {0.0, 0.0, 0.0});
   touching_.assign(L1.size(), 0);
-  if (carry.empty()) return;
-  for (std::size_t k = 0; k < L1.size(); ++k) {
-    auto it = carry.find({id[L1[k]], id[L2[k]]});
-    if (it == carry.end()) continue;
-    hist_[k] = it->second;
-    touching_[k] = 1;
+  std::size_t c = 0;
+  for (std::size_t k = 0; k < L1.size() && c < carry.size(); ++k) {
+    const std::uint64_t a = id[L1[k]], b = id[L2[k]];
+    while (c < carry.size() && (carry[c].a < a || (carry[c].a == a && carry[c].b < b))) ++c;
+    if (c < carry.size() && carry[c].a == a && carry[c].b == b) {
+      hist_[k] = carry[c].h;
+      touching_[k] = 1;
+    }
+  }
+}
+
+void Contact::pack_migrating(const std::vector<std::uint64_t>& ids,
+                             std::vector<std::vector<double>>& out) const {
+  // Records of 5 doubles: lower id, higher id (bit-cast; walls: ~wall index), history.
+  std::unordered_map<std::uint64_t, std::size_t> leaving;
+  leaving.reserve(2 * ids.size());
+  for (std::size_t k = 0; k < ids.size(); ++k) leaving.emplace(ids[k], k);
+  auto put = [&](std::size_t k, std::uint64_t a, std::uint64_t b, const std::array<double, 3>& h) {
+    out[k].push_back(std::bit_cast<double>(a));
+    out[k].push_back(std::bit_cast<double>(b));
+    out[k].insert(out[k].end(), h.begin(), h.end());
+  };
+  auto both = [&](std::uint64_t a, std::uint64_t b, const std::array<double, 3>& h) {
+    if (auto it = leaving.find(a); it != leaving.end()) put(it->second, a, b, h);
+    if (auto it = leaving.find(b); it != leaving.end()) put(it->second, a, b, h);
+  };
+  for (const auto& c : touching_histories()) both(c.a, c.b, c.h);
+  for (const auto& c : pending_) both(c.a, c.b, c.h);  // not placed yet (two migrations)
+  for (std::size_t k = 0; k < ids.size(); ++k)
+    for (std::size_t w = 0; w < p_.walls.size(); ++w) {
+      const PairKey key{ids[k], ~static_cast<std::uint64_t>(w)};
+      if (auto it = wall_history_.find(key); it != wall_history_.end())
+        put(k, key.a, key.b, it->second);
+    }
+}
+
+void Contact::unpack_migrating(std::uint64_t, const double* data, std::size_t n) {
+  for (std::size_t k = 0; k + 5 <= n; k += 5) {
+    const std::uint64_t a = std::bit_cast<std::uint64_t>(data[k]),
+                        b = std::bit_cast<std::uint64_t>(data[k + 1]);
+    const std::array<double, 3> h{data[k + 2], data[k + 3], data[k + 4]};
+    if (b > ~static_cast<std::uint64_t>(p_.walls.size()))  // a wall
+      wall_history_[{a, b}] = h;
+    else
+      pending_.push_back({a, b, h});
   }
 }
 
@@ -138,7 +160,7 @@ void Contact::apply(Stage, ParticleStore& p, const StepContext& ctx) {
   const auto& id = p.ids();
   const auto* st = p.states().data();
   const double dt = ctx.dt;
-  const auto& box = p_.box;
+  const contact::PeriodicBox box = p_.box;  // a local copy: stores through char* cannot alias it
 
   radius_.resize(n);
   active_.resize(n);
@@ -154,57 +176,78 @@ void Contact::apply(Stage, ParticleStore& p, const StepContext& ctx) {
     apply_multirate(p, ctx, n, nown);
     return;
   }
-  update_list(p, x, n, nown, p_.skin);
-  for (auto& t : torque_) t.assign(nown, 0.0);
+  update_list(p, x, n, nown, p_.skin, ctx.neighbours);
+  // torques stay zero between steps: only the particles in contact (spinning_) are kicked and
+  // reset, not every particle
+  for (auto& t : torque_)
+    if (t.size() < n) t.resize(n, 0.0);
+  spinning_.resize(n, 0);
+  spun_.clear();
 
-  // Pairs in (lower id, higher id) order: each particle's sum runs over increasing partner id.
-  // Every local pair is evaluated, ghost-ghost pairs for their history only.
-  const auto& L1 = list_.first();
-  const auto& L2 = list_.second();
+  // Rows in increasing id of their particle i, each row's partners j in increasing id: each
+  // particle's sum runs over increasing partner id (neighbour_list.hpp). Pairs with at least one
+  // owned particle only.
+  // raw pointers: the stores to touching (unsigned char) could alias the vectors' internals
+  const std::uint32_t* order = list_.order().data();
+  const std::uint32_t* rows = list_.row_start().data();
+  const std::uint32_t* L2 = list_.second().data();
+  const std::size_t row_count = list_.order().size();
+  unsigned char* touching = touching_.data();
+  std::array<double, 3>* hist = hist_.data();
   const double* r = radius_.data();
   std::size_t touching_now = 0;
-  for (std::size_t k = 0; k < L1.size(); ++k) {
-    const std::uint32_t i = L1[k], j = L2[k];
-    const double dx = box.image(0, x[0][i] - x[0][j]), dy = box.image(1, x[1][i] - x[1][j]),
-                 dz = box.image(2, x[2][i] - x[2][j]);
-    const double sum = r[i] + r[j];
-    const double r2 = dx * dx + dy * dy + dz * dz;
-    if (r2 >= sum * sum || r2 == 0.0 || !active_[i] || !active_[j]) {
-      touching_[k] = 0;
-      continue;
-    }
-    ++touching_now;
-    if (!touching_[k]) {
-      touching_[k] = 1;
-      hist_[k] = {0.0, 0.0, 0.0};
-      if (i < nown) collisions_.add(1.0);  // each pair counted once: by the owner of the lower id
-    }
-    const double dist = std::sqrt(r2);
-    const double d[3] = {dx, dy, dz};
-    const double dv[3] = {v[0][i] - v[0][j], v[1][i] - v[1][j], v[2][i] - v[2][j]};
-    const double wi[3] = {w[0][i], w[1][i], w[2][i]}, wj[3] = {w[0][j], w[1][j], w[2][j]};
-    contact::ContactForce cf;
-    contact::hertz_mindlin(pair_, d, dist, sum - dist, r[i], r[j], r[i] * r[j] / sum,
-                           m[i] * m[j] / (m[i] + m[j]), dv, wi, wj, dt, hist_[k].data(), cf);
-    if (i < nown)
-      for (int a = 0; a < 3; ++a) {
-        f[a][i] += cf.f[a];
-        torque_[a][i] += cf.ti[a];
+  for (std::size_t s = 0; s < row_count; ++s) {
+    const std::uint32_t b = rows[s], e = rows[s + 1];
+    if (b == e) continue;
+    const std::uint32_t i = order[s];
+    const double xi = x[0][i], yi = x[1][i], zi = x[2][i], ri = r[i];
+    for (std::uint32_t k = b; k < e; ++k) {
+      const std::uint32_t j = L2[k];
+      const double dx = box.image(0, xi - x[0][j]), dy = box.image(1, yi - x[1][j]),
+                   dz = box.image(2, zi - x[2][j]);
+      const double sum = ri + r[j];
+      const double r2 = dx * dx + dy * dy + dz * dz;
+      if (r2 >= sum * sum || r2 == 0.0) {
+        touching[k] = 0;
+        continue;
       }
-    if (j < nown)
-      for (int a = 0; a < 3; ++a) {
-        f[a][j] -= cf.f[a];
-        torque_[a][j] += cf.tj[a];
+      ++touching_now;
+      if (!touching[k]) {
+        touching[k] = 1;
+        hist[k] = {0.0, 0.0, 0.0};
+        if (i < nown) collisions_.add(1.0);  // each pair counted once: by the owner of the lower id
       }
+      const double dist = std::sqrt(r2);
+      const double d[3] = {dx, dy, dz};
+      const double dv[3] = {v[0][i] - v[0][j], v[1][i] - v[1][j], v[2][i] - v[2][j]};
+      const double wi[3] = {w[0][i], w[1][i], w[2][i]}, wj[3] = {w[0][j], w[1][j], w[2][j]};
+      contact::ContactForce cf;
+      contact::hertz_mindlin(pair_, d, dist, sum - dist, ri, r[j], ri * r[j] / sum,
+                             m[i] * m[j] / (m[i] + m[j]), dv, wi, wj, dt, hist[k].data(), cf);
+      if (i < nown) {
+        for (int a = 0; a < 3; ++a) {
+          f[a][i] += cf.f[a];
+          torque_[a][i] += cf.ti[a];
+        }
+        if (!spinning_[i]) spinning_[i] = 1, spun_.push_back(i);
+      }
+      if (j < nown) {
+        for (int a = 0; a < 3; ++a) {
+          f[a][j] -= cf.f[a];
+          torque_[a][j] += cf.tj[a];
+        }
+        if (!spinning_[j]) spinning_[j] = 1, spun_.push_back(j);
+      }
+    }
   }
-  // walls after the pairs, in declaration order; ghosts too, for their history only (a particle
-  // sliding on a wall keeps its history when it migrates)
+  // walls after the pairs, in declaration order, for the owned particles (a particle sliding on
+  // a wall takes its history along when it migrates)
   next_wall_history_.clear();
   const double zero[3] = {0.0, 0.0, 0.0};
   for (std::size_t wall_index = 0; wall_index < p_.walls.size(); ++wall_index) {
     const auto& wall = p_.walls[wall_index];
     const std::uint64_t tag = ~static_cast<std::uint64_t>(wall_index);
-    for (std::uint32_t i = 0; i < n; ++i) {
+    for (std::uint32_t i = 0; i < nown; ++i) {
       if (!active_[i]) continue;
       const double xi[3] = {x[0][i], x[1][i], x[2][i]};
       double s = 0.0, nrm[3];
@@ -214,7 +257,7 @@ void Contact::apply(Stage, ParticleStore& p, const StepContext& ctx) {
       std::array<double, 3> h{0.0, 0.0, 0.0};
       if (auto it = wall_history_.find(key); it != wall_history_.end())
         h = it->second;
-      else if (i < nown)
+      else
         wall_collisions_.add(1.0);
       const double d[3] = {s * nrm[0], s * nrm[1], s * nrm[2]};
       const double dv[3] = {v[0][i], v[1][i], v[2][i]};
@@ -223,20 +266,24 @@ void Contact::apply(Stage, ParticleStore& p, const StepContext& ctx) {
       contact::hertz_mindlin(pair_, d, s, r[i] - s, r[i], 0.0, r[i], m[i], dv, wi, zero, dt,
                              h.data(), cf);
       next_wall_history_[key] = h;
-      if (i < nown)
-        for (int a = 0; a < 3; ++a) {
-          f[a][i] += cf.f[a];
-          torque_[a][i] += cf.ti[a];
-        }
+      for (int a = 0; a < 3; ++a) {
+        f[a][i] += cf.f[a];
+        torque_[a][i] += cf.ti[a];
+      }
+      if (!spinning_[i]) spinning_[i] = 1, spun_.push_back(i);
     }
   }
   wall_history_.swap(next_wall_history_);
   contacts_now_ = touching_now;
   // rotation: full kick with the torque of this step (leapfrog, see the header)
-  for (std::size_t i = 0; i < nown; ++i) {
+  for (const auto i : spun_) {
+    spinning_[i] = 0;
     if (torque_[0][i] == 0.0 && torque_[1][i] == 0.0 && torque_[2][i] == 0.0) continue;
     const double s = dt / (0.4 * m[i] * r[i] * r[i]);
-    for (int a = 0; a < 3; ++a) w[a][i] += s * torque_[a][i];
+    for (int a = 0; a < 3; ++a) {
+      w[a][i] += s * torque_[a][i];
+      torque_[a][i] = 0.0;
+    }
   }
 }
 
@@ -247,7 +294,7 @@ void Contact::apply_multirate(ParticleStore& p, const StepContext& ctx, std::siz
   double* const w[3] = {p.ptr(Field::wx), p.ptr(Field::wy), p.ptr(Field::wz)};
   const double* m = p.ptr(Field::mass);
   const auto& id = p.ids();
-  const auto& box = p_.box;
+  const contact::PeriodicBox box = p_.box;  // a local copy: stores through char* cannot alias it
   const double DT = ctx.dt;
   const double* r = radius_.data();
   // every pair that can touch within DT must be in the list: closing distance <= skin / 2
@@ -256,7 +303,7 @@ void Contact::apply_multirate(ParticleStore& p, const StepContext& ctx, std::siz
     if (active_[i])
       vmax = std::max(vmax, std::fabs(v[0][i]) + std::fabs(v[1][i]) + std::fabs(v[2][i]));
   const double* const xc[3] = {x[0], x[1], x[2]};
-  update_list(p, xc, n, nown, std::max(p_.skin, 4.0 * vmax * DT));
+  update_list(p, xc, n, nown, std::max(p_.skin, 4.0 * vmax * DT), ctx.neighbours);
   const auto& L1 = list_.first();
   const auto& L2 = list_.second();
 
@@ -404,19 +451,17 @@ void Contact::apply_multirate(ParticleStore& p, const StepContext& ctx, std::siz
 
 std::vector<std::pair<std::string, std::vector<double>>> Contact::save_state() const {
   // pairs and walls in contact, sorted by key so the checkpoint does not depend on the hash order
-  History all = touching_histories();
-  for (const auto& [k, v] : wall_history_) all[k] = v;
-  for (const auto& [k, v] : pending_) all[k] = v;
-  std::vector<std::pair<PairKey, std::array<double, 3>>> h(all.begin(), all.end());
-  std::sort(h.begin(), h.end(), [](const auto& a, const auto& b) {
-    return a.first.a != b.first.a ? a.first.a < b.first.a : a.first.b < b.first.b;
-  });
+  std::vector<Carried> all = touching_histories();
+  all.insert(all.end(), pending_.begin(), pending_.end());
+  for (const auto& [k, v] : wall_history_) all.push_back({k.a, k.b, v});
+  std::sort(all.begin(), all.end(),
+            [](const Carried& u, const Carried& v) { return u.a != v.a ? u.a < v.a : u.b < v.b; });
   std::vector<double> flat;
-  flat.reserve(5 * h.size());
-  for (const auto& [k, v] : h) {
-    flat.push_back(std::bit_cast<double>(k.a));
-    flat.push_back(std::bit_cast<double>(k.b));
-    flat.insert(flat.end(), v.begin(), v.end());
+  flat.reserve(5 * all.size());
+  for (const auto& c : all) {
+    flat.push_back(std::bit_cast<double>(c.a));
+    flat.push_back(std::bit_cast<double>(c.b));
+    flat.insert(flat.end(), c.h.begin(), c.h.end());
   }
   return {{"tangential_history", flat}};
 }
@@ -426,16 +471,7 @@ void Contact::load_state(const std::vector<std::pair<std::string, std::vector<do
     if (name != "tangential_history") continue;
     pending_.clear();
     wall_history_.clear();
-    for (std::size_t k = 0; k + 5 <= flat.size(); k += 5) {
-      const PairKey key{std::bit_cast<std::uint64_t>(flat[k]),
-                        std::bit_cast<std::uint64_t>(flat[k + 1])};
-      const std::array<double, 3> h{flat[k + 2], flat[k + 3], flat[k + 4]};
-      // wall keys carry ~wall_index (ids never come near 2^64 - walls)
-      if (key.b > ~static_cast<std::uint64_t>(p_.walls.size()))
-        wall_history_[key] = h;
-      else
-        pending_[key] = h;
-    }
+    unpack_migrating(0, flat.data(), flat.size());
   }
   list_ids_.clear();  // full neighbour build at the next step, which places the histories
   list_owned_ = 0;

@@ -7,21 +7,24 @@
 // Contact law: contact_law.hpp; damping from restitution: restitution.hpp; walls: walls.hpp;
 // neighbour search: neighbour_list.hpp.
 //
-// Parallel consistency. The solver appends ghost copies of the neighbours of other ranks (within
-// ghost_cutoff() = largest diameter + 2 skin: new ghosts need no pairs before the next list
-// build, see remap_list). Every pair of local particles (owned or ghost) is
-// evaluated with the lower id as "i", so a pair seen by two ranks gives the same bits on both;
-// each rank applies forces to its owned particles only (a pair of two owned particles is computed
-// once, Newton's third law). Ghost-ghost pairs are evaluated too, for their tangential history
-// only: when such a pair migrates onto this rank its history is already here. The forces on a
-// particle are summed in increasing partner id (walls last), so the result does not depend on the
-// rank count or on the particle order. Periodic axes: the solver wraps positions and sends ghosts
-// across the periodic faces unshifted; the unit takes the minimum image.
+// Parallel consistency. The solver appends ghost copies of the neighbours of other ranks within
+// ghost_cutoff() = largest diameter + skin, and renews them (with a migration) only when some
+// particle has moved more than skin/2 since the last renewal; in between it forwards their fields
+// in place (neighbour_skin(), LAMMPS's reneighbouring). The unit rebuilds its list at each
+// renewal. Every pair of local particles with at least one owned is evaluated with the lower id as
+// "i", so a pair seen by two ranks gives the same bits on both; each rank applies forces to its
+// owned particles only (a pair of two owned particles is computed once, Newton's third law). The
+// forces on a particle are summed in increasing partner id (walls last; rows of the list in id
+// order, neighbour_list.hpp), so the result does not depend on the rank count or on the particle
+// order. Periodic axes: the solver wraps positions and sends ghosts across the periodic faces
+// unshifted; the unit takes the minimum image.
 //
-// Tangential history lives in the unit, keyed by the (lower id, higher id) pair (walls: the
-// particle id and the wall), because the particle store is at its memory budget. Checkpoints hold
-// the union over ranks (rank_local_state); after a restart each rank takes the pairs it sees, on
-// any rank count. It does not migrate with particles: see the ghost-ghost pairs above.
+// Tangential history lives in the unit, per list slot (carried over to the next list by merging
+// the two id-sorted lists), because the particle store is at its memory budget. It migrates with
+// its particle (pack_migrating: the histories of a leaving particle's contacts, pairs and walls,
+// go with it and are placed at the next build), so a contact keeps its history when it moves to
+// another rank. Checkpoints hold the union over ranks (rank_local_state); after a restart each
+// rank takes the pairs it sees, on any rank count.
 //
 // Time step: max_dt() = safety x Rayleigh time of the smallest declared particle,
 // T_R = pi R sqrt(rho/G) / (0.1631 nu + 0.8766) (Li, Xu & Thornton, Powder Technol. 160 (2005)
@@ -36,8 +39,14 @@
 // solver step. Every pair that can touch within DT must be in the list: the list is rebuilt with
 // a skin of at least 4 v_max DT when the case's skin is smaller. Limits: the ghost layer keeps the
 // case's skin (a particle faster than skin / (4 DT) near a rank boundary can miss a ghost
-// partner), and a ghost in S moves with the contacts this rank knows, so a contact cluster longer
-// than the ghost layer across a rank boundary makes the result depend on the rank count.
+// partner), and a ghost in S moves with the contacts this rank knows (the list keeps the
+// ghost-ghost pairs for that), so a contact cluster longer than the ghost layer across a rank
+// boundary makes the result depend on the rank count.
+//
+// Speed (bench/contacts.sh, the LAMMPS granular-gas input): the list is built without sorting
+// pairs (rows in id order), the pair loop reads the store's arrays in id order (on one rank the
+// memory order) and skips pairs apart with one distance test, torques are kicked for the particles
+// in contact only, and the solver renews ghosts and migrates only every ~20 steps of the benchmark.
 #pragma once
 
 #include <array>
@@ -81,8 +90,13 @@ class Contact : public ProcessUnit {
   void apply(Stage stage, ParticleStore& p, const StepContext& ctx) override;
   std::vector<TallyRef> tallies() override;
   double max_dt() const override;
-  double ghost_cutoff() const override { return p_.max_diameter + 2.0 * p_.skin; }
-  bool needs_ownership() const override { return true; }
+  double ghost_cutoff() const override { return p_.max_diameter + p_.skin; }
+  bool needs_ownership() const override { return false; }  // within skin/2: see neighbour_skin
+  double neighbour_skin() const override { return p_.skin; }
+  bool has_migrating_state() const override { return true; }
+  void pack_migrating(const std::vector<std::uint64_t>& ids,
+                      std::vector<std::vector<double>>& out) const override;
+  void unpack_migrating(std::uint64_t id, const double* data, std::size_t n) override;
   std::array<bool, 3> periodic_axes() const override { return p_.box.periodic; }
   std::vector<std::pair<std::string, std::vector<double>>> save_state() const override;
   void load_state(const std::vector<std::pair<std::string, std::vector<double>>>& s) override;
@@ -106,34 +120,38 @@ class Contact : public ProcessUnit {
   };
   using History = std::unordered_map<PairKey, std::array<double, 3>, PairKeyHash>;
 
-  // Bring the neighbour list (and the per-pair history) up to date with the local particles;
+  // A history carried by id pair (a < b; walls: b = ~wall index), from the old list, migrations
+  // and checkpoints.
+  struct Carried {
+    std::uint64_t a, b;
+    std::array<double, 3> h;
+  };
+  // Bring the neighbour list (and the per-slot history) up to date with the local particles;
   // skin: the least skin of the list (multirate may need more than the case's).
   void update_list(const ParticleStore& p, const double* const x[3], std::size_t n,
-                   std::size_t nown, double skin);
-  // Try to carry the list over to a new particle order; false if a full build is needed.
-  bool remap_list(const std::vector<std::uint64_t>& id, std::size_t n, std::size_t nown,
-                  const double* const x[3]);
+                   std::size_t nown, double skin, StepContext::Neighbours neighbours);
   // Multi-rate step: sub-cycle the particles that can touch something during ctx.dt.
   void apply_multirate(ParticleStore& p, const StepContext& ctx, std::size_t n, std::size_t nown);
-  // Histories of the pairs in contact, by id pair (for a full build and for checkpoints).
-  History touching_histories() const;
+  // Histories of the pairs in contact, sorted by id pair (for a full build and for checkpoints).
+  std::vector<Carried> touching_histories() const;
 
   ContactParams p_;
   contact::PairConstants pair_;
   contact::NeighbourList list_;
-  // per list pair: tangential displacement and whether the pair touched at the last step
+  // per list slot: tangential displacement and whether the pair touched at the last step
   std::vector<std::array<double, 3>> hist_;
   std::vector<unsigned char> touching_;
   History wall_history_, next_wall_history_;
-  History pending_;  // histories loaded from a checkpoint, placed at the next build
-  std::vector<std::uint64_t> list_ids_;  // ids of the local particles the list refers to
+  std::vector<Carried> pending_;  // histories from migrations and checkpoints, for the next build
+  std::vector<std::uint64_t> list_ids_;     // ids of the local particles the list refers to
+  std::vector<unsigned char> list_active_;  // their active flags at the build
   std::size_t list_owned_ = 0;
+  bool self_check_ = true;  // list not built at a solver renewal: check displacements here
   std::vector<double> radius_;
   std::vector<unsigned char> active_;
   std::vector<double> torque_[3];
-  std::vector<std::int64_t> index_map_;
-  std::vector<unsigned char> found_;
-  std::vector<std::uint32_t> kept_;
+  std::vector<unsigned char> spinning_;  // single rate: torque_ of this particle may be non-zero
+  std::vector<std::uint32_t> spun_;
   std::size_t contacts_now_ = 0;
   std::size_t substeps_taken_ = 0;  // multi-rate: substeps over the run (diagnostics, tests)
   std::vector<std::uint32_t> sub_pairs_, sub_particles_;

@@ -43,10 +43,11 @@ struct ContactForce {
 // One evaluation of the contact law. d = x_i - x_j (minimum image), r = |d| > 0 and
 // delta = R_i + R_j - r > 0 (the caller tested the overlap). dv = v_i - v_j. hist is the
 // tangential displacement of this contact (zero at first touch), updated in place with step dt.
-inline void hertz_mindlin(const PairConstants& c, const double d[3], double r, double delta,
-                          double ri, double rj, double reff, double meff, const double dv[3],
-                          const double wi[3], const double wj[3], double dt, double hist[3],
-                          ContactForce& out) {
+[[gnu::always_inline]] inline void hertz_mindlin(const PairConstants& c, const double d[3],
+                                                 double r, double delta, double ri, double rj,
+                                                 double reff, double meff, const double dv[3],
+                                                 const double wi[3], const double wj[3], double dt,
+                                                 double hist[3], ContactForce& out) {
   const double inv_r = 1.0 / r;
   const double nx = d[0] * inv_r, ny = d[1] * inv_r, nz = d[2] * inv_r;
   const double a = std::sqrt(reff * delta);
@@ -83,12 +84,12 @@ inline void hertz_mindlin(const PairConstants& c, const double d[3], double r, d
   const double eta_t = c.tangential_damping_ratio * eta_n;
   const double fdx = -eta_t * vtx, fdy = -eta_t * vty, fdz = -eta_t * vtz;
   double ftx = -kt * hist[0] + fdx, fty = -kt * hist[1] + fdy, ftz = -kt * hist[2] + fdz;
-  const double ft = std::sqrt(ftx * ftx + fty * fty + ftz * ftz);
+  const double ft2 = ftx * ftx + fty * fty + ftz * ftz;
   const double ft_max = c.friction * std::fabs(fn);
-  if (ft > ft_max) {
+  if (ft2 > ft_max * ft_max) {  // (squares: no root unless sliding)
     // sliding: the force sits on the Coulomb cone; the spring keeps the elastic part of it
     if (hist[0] != 0.0 || hist[1] != 0.0 || hist[2] != 0.0) {
-      const double s = ft_max / ft;
+      const double s = ft_max / std::sqrt(ft2);
       ftx *= s;
       fty *= s;
       ftz *= s;

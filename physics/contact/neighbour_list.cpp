@@ -6,27 +6,74 @@
 
 namespace mps::contact {
 
+void NeighbourList::rank_by_id(const unsigned char* active, const std::uint64_t* id,
+                               std::size_t n) {
+  keys_.clear();
+  for (std::size_t i = 0; i < n; ++i)
+    if (active[i]) keys_.emplace_back(id[i], static_cast<std::uint32_t>(i));
+  // Natural merge sort: the local order is a few id-sorted runs (the owned particles keep their
+  // order through migrations, arrivals and ghosts are appended as sorted blocks), so merging the
+  // runs costs n log(runs), and nothing on one rank.
+  std::vector<std::size_t> runs{0};
+  for (std::size_t k = 1; k < keys_.size(); ++k)
+    if (keys_[k].first < keys_[k - 1].first) runs.push_back(k);
+  runs.push_back(keys_.size());
+  if (runs.size() > keys_.size() / 8 + 2) {
+    std::sort(keys_.begin(), keys_.end());
+  } else {
+    while (runs.size() > 2) {
+      merge_.resize(keys_.size());
+      std::vector<std::size_t> merged{0};
+      for (std::size_t r = 0; r + 1 < runs.size(); r += 2) {
+        const auto b = keys_.begin();
+        if (r + 2 < runs.size()) {
+          std::merge(b + static_cast<std::ptrdiff_t>(runs[r]),
+                     b + static_cast<std::ptrdiff_t>(runs[r + 1]),
+                     b + static_cast<std::ptrdiff_t>(runs[r + 1]),
+                     b + static_cast<std::ptrdiff_t>(runs[r + 2]),
+                     merge_.begin() + static_cast<std::ptrdiff_t>(runs[r]));
+          merged.push_back(runs[r + 2]);
+        } else {
+          std::copy(b + static_cast<std::ptrdiff_t>(runs[r]),
+                    b + static_cast<std::ptrdiff_t>(runs[r + 1]),
+                    merge_.begin() + static_cast<std::ptrdiff_t>(runs[r]));
+          merged.push_back(runs[r + 1]);
+        }
+      }
+      keys_.swap(merge_);
+      runs.swap(merged);
+    }
+  }
+  order_.resize(keys_.size());
+  rank_.assign(n, std::numeric_limits<std::uint32_t>::max());
+  for (std::size_t s = 0; s < keys_.size(); ++s) {
+    order_[s] = keys_[s].second;
+    rank_[keys_[s].second] = static_cast<std::uint32_t>(s);
+  }
+}
+
 void NeighbourList::build(const double* const x[3], const double* r, const unsigned char* active,
                           const std::uint64_t* id, std::size_t n, double skin,
-                          const PeriodicBox& box) {
+                          const PeriodicBox& box, std::size_t first_ghost, bool skip_ghost_pairs) {
   ++builds_;
   skin_ = skin;
   first_.clear();
   second_.clear();
+  pairs_.clear();
   for (int a = 0; a < 3; ++a) ref_[a].assign(x[a], x[a] + n);
+  rank_by_id(active, id, n);
+  const std::size_t count = order_.size();
+  row_start_.assign(count + 1, 0);
+  if (count < 2) return;
   double rmax = 0.0;
   std::array<double, 3> lo{1e300, 1e300, 1e300}, hi{-1e300, -1e300, -1e300};
-  std::size_t count = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!active[i]) continue;
-    ++count;
+  for (const auto i : order_) {
     rmax = std::max(rmax, r[i]);
     for (int a = 0; a < 3; ++a) {
       lo[a] = std::min(lo[a], x[a][i]);
       hi[a] = std::max(hi[a], x[a][i]);
     }
   }
-  if (count < 2) return;
   const double range = 2.0 * rmax + skin;
   // Cells: periodic axes span the box exactly; open axes the particles' bounding box. Sparse
   // clouds get larger cells so the cell count stays O(n) (correct, only more candidates).
@@ -47,48 +94,68 @@ void NeighbourList::build(const double* const x[3], const double* r, const unsig
     cell *= 1.26;
   }
   std::array<double, 3> inv{};
+  // neighbour coordinate along each axis for offsets -1, 0, +1 (wrapped, or -1: outside)
+  std::array<std::vector<long>, 3> step;
   for (int a = 0; a < 3; ++a) {
     if (box.periodic[a] && nc[a] < 3)
       throw std::runtime_error("contact: periodic box shorter than 3 contact ranges along an axis");
     inv[a] = static_cast<double>(nc[a]) / extent[a];
+    step[a].resize(static_cast<std::size_t>(3 * nc[a]));
+    for (long c = 0; c < nc[a]; ++c)
+      for (long d = -1; d <= 1; ++d) {
+        long o = c + d;
+        if (o < 0 || o >= nc[a]) o = box.periodic[a] ? (o + nc[a]) % nc[a] : -1;
+        step[a][static_cast<std::size_t>(3 * c + d + 1)] = o;
+      }
   }
   const std::size_t ncells = static_cast<std::size_t>(nc[0] * nc[1] * nc[2]);
-  auto cell_of = [&](std::size_t i) {
+  // counting sort of the particles by cell
+  cell_start_.assign(ncells + 1, 0);
+  cell_of_.resize(n);
+  for (const auto i : order_) {
     long c[3];
     for (int a = 0; a < 3; ++a) {
       c[a] = static_cast<long>(std::floor((x[a][i] - origin[a]) * inv[a]));
       c[a] = std::clamp(c[a], 0L, nc[a] - 1);
     }
-    return static_cast<std::size_t>((c[2] * nc[1] + c[1]) * nc[0] + c[0]);
-  };
-  // counting sort of particles by cell (cell_items_ is the cell-sorted order)
-  cell_start_.assign(ncells + 1, 0);
-  std::vector<std::uint32_t> cell_id(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!active[i]) continue;
-    cell_id[i] = static_cast<std::uint32_t>(cell_of(i));
-    ++cell_start_[cell_id[i] + 1];
+    cell_of_[i] = static_cast<std::uint32_t>((c[2] * nc[1] + c[1]) * nc[0] + c[0]);
+    ++cell_start_[cell_of_[i] + 1];
   }
   for (std::size_t c = 0; c < ncells; ++c) cell_start_[c + 1] += cell_start_[c];
   cell_items_.resize(count);
   {
     std::vector<std::uint32_t> fill(cell_start_.begin(), cell_start_.end() - 1);
-    for (std::size_t i = 0; i < n; ++i)
-      if (active[i]) cell_items_[fill[cell_id[i]]++] = static_cast<std::uint32_t>(i);
+    for (const auto i : order_) cell_items_[fill[cell_of_[i]]++] = i;
   }
   // half stencil: the 13 neighbours with (dz, dy, dx) lexicographically after (0, 0, 0)
   static constexpr int kStencil[13][3] = {
       {1, 0, 0},  {-1, 1, 0}, {0, 1, 0}, {1, 1, 0},  {-1, -1, 1}, {0, -1, 1}, {1, -1, 1},
       {-1, 0, 1}, {0, 0, 1},  {1, 0, 1}, {-1, 1, 1}, {0, 1, 1},   {1, 1, 1}};
-  first_.reserve(count * 4);
-  second_.reserve(count * 4);
-  auto try_pair = [&](std::uint32_t i, std::uint32_t j) {
-    const double dx = box.image(0, x[0][i] - x[0][j]), dy = box.image(1, x[1][i] - x[1][j]),
-                 dz = box.image(2, x[2][i] - x[2][j]);
-    const double cut = r[i] + r[j] + skin;
-    if (dx * dx + dy * dy + dz * dz < cut * cut) {
-      first_.push_back(id[i] < id[j] ? i : j);
-      second_.push_back(id[i] < id[j] ? j : i);
+  pairs_.reserve(count * 4);
+  // positions and radii in cell order: the candidate loops read contiguous memory
+  cell_pos_.resize(4 * count);
+  for (std::size_t c = 0; c < count; ++c) {
+    const std::uint32_t i = cell_items_[c];
+    cell_pos_[4 * c] = x[0][i];
+    cell_pos_[4 * c + 1] = x[1][i];
+    cell_pos_[4 * c + 2] = x[2][i];
+    cell_pos_[4 * c + 3] = r[i];
+  }
+  const double* P = cell_pos_.data();
+  const std::uint32_t* rk = rank_.data();
+  // candidates q in [qb, qe) of the cell-ordered particle p
+  auto scan = [&](std::uint32_t p, std::uint32_t qb, std::uint32_t qe) {
+    const double xp = P[4 * p], yp = P[4 * p + 1], zp = P[4 * p + 2], rp = P[4 * p + 3] + skin;
+    for (std::uint32_t q = qb; q < qe; ++q) {
+      const double* b = P + 4 * static_cast<std::size_t>(q);
+      const double dx = box.image(0, xp - b[0]), dy = box.image(1, yp - b[1]),
+                   dz = box.image(2, zp - b[2]);
+      const double cut = rp + b[3];
+      if (dx * dx + dy * dy + dz * dz >= cut * cut) continue;
+      const std::uint32_t i = cell_items_[p], j = cell_items_[q];
+      if (skip_ghost_pairs && i >= first_ghost && j >= first_ghost) continue;
+      const std::uint64_t u = rk[i], v = rk[j];
+      pairs_.push_back(u < v ? (u << 32) | v : (v << 32) | u);
     }
   };
   for (long cz = 0; cz < nc[2]; ++cz)
@@ -97,63 +164,42 @@ void NeighbourList::build(const double* const x[3], const double* r, const unsig
         const std::size_t c = static_cast<std::size_t>((cz * nc[1] + cy) * nc[0] + cx);
         const std::uint32_t b = cell_start_[c], e = cell_start_[c + 1];
         if (b == e) continue;
-        for (std::uint32_t p = b; p < e; ++p)
-          for (std::uint32_t q = p + 1; q < e; ++q) try_pair(cell_items_[p], cell_items_[q]);
+        for (std::uint32_t p = b; p < e; ++p) scan(p, p + 1, e);
         for (const auto& s : kStencil) {
-          long o[3] = {cx + s[0], cy + s[1], cz + s[2]};
-          bool skip = false;
-          for (int a = 0; a < 3 && !skip; ++a) {
-            if (o[a] >= 0 && o[a] < nc[a]) continue;
-            // a periodic axis with fewer than 3 cells would visit a cell twice: not allowed above
-            if (box.periodic[a])
-              o[a] = (o[a] + nc[a]) % nc[a];
-            else
-              skip = true;
-          }
-          if (skip) continue;
-          const std::size_t d = static_cast<std::size_t>((o[2] * nc[1] + o[1]) * nc[0] + o[0]);
+          const long ox = step[0][static_cast<std::size_t>(3 * cx + s[0] + 1)];
+          const long oy = step[1][static_cast<std::size_t>(3 * cy + s[1] + 1)];
+          const long oz = step[2][static_cast<std::size_t>(3 * cz + s[2] + 1)];
+          // (a periodic axis with fewer than 3 cells would visit a cell twice: refused above)
+          if (ox < 0 || oy < 0 || oz < 0) continue;
+          const std::size_t d = static_cast<std::size_t>((oz * nc[1] + oy) * nc[0] + ox);
           const std::uint32_t db = cell_start_[d], de = cell_start_[d + 1];
-          for (std::uint32_t p = b; p < e; ++p)
-            for (std::uint32_t q = db; q < de; ++q) try_pair(cell_items_[p], cell_items_[q]);
+          if (db == de) continue;
+          for (std::uint32_t p = b; p < e; ++p) scan(p, db, de);
         }
       }
-  // sort by (lower id, higher id): see the header
-  struct Key {
-    std::uint64_t a, b;
-    std::uint32_t i, j;
-  };
-  std::vector<Key> keys(first_.size());
-  for (std::size_t k = 0; k < keys.size(); ++k)
-    keys[k] = {id[first_[k]], id[second_[k]], first_[k], second_[k]};
-  std::sort(keys.begin(), keys.end(),
-            [](const Key& u, const Key& v) { return u.a != v.a ? u.a < v.a : u.b < v.b; });
-  for (std::size_t k = 0; k < keys.size(); ++k) {
-    first_[k] = keys[k].i;
-    second_[k] = keys[k].j;
+  // rows: counting sort by the rank of the lower id, then insertion sort of each short row
+  for (const auto pr : pairs_) ++row_start_[(pr >> 32) + 1];
+  for (std::size_t s = 0; s < count; ++s) row_start_[s + 1] += row_start_[s];
+  second_.resize(pairs_.size());
+  first_.resize(pairs_.size());
+  {
+    std::vector<std::uint32_t> fill(row_start_.begin(), row_start_.end() - 1);
+    for (const auto pr : pairs_)
+      second_[fill[pr >> 32]++] = static_cast<std::uint32_t>(pr & 0xffffffffu);
   }
-}
-
-void NeighbourList::remap(const std::vector<std::int64_t>& index_map, const double* const x[3],
-                          std::size_t n_new, std::vector<std::uint32_t>& kept) {
-  std::array<std::vector<double>, 3> ref;
-  for (int a = 0; a < 3; ++a) ref[a].assign(x[a], x[a] + n_new);
-  for (std::size_t o = 0; o < index_map.size(); ++o) {
-    if (index_map[o] < 0) continue;
-    for (int a = 0; a < 3; ++a) ref[a][static_cast<std::size_t>(index_map[o])] = ref_[a][o];
+  for (std::size_t s = 0; s < count; ++s) {
+    const std::uint32_t b = row_start_[s], e = row_start_[s + 1];
+    for (std::uint32_t k = b + 1; k < e; ++k) {
+      const std::uint32_t v = second_[k];
+      std::uint32_t m = k;
+      for (; m > b && second_[m - 1] > v; --m) second_[m] = second_[m - 1];
+      second_[m] = v;
+    }
+    for (std::uint32_t k = b; k < e; ++k) {
+      first_[k] = order_[s];
+      second_[k] = order_[second_[k]];
+    }
   }
-  for (int a = 0; a < 3; ++a) ref_[a].swap(ref[a]);
-  kept.clear();
-  std::size_t out = 0;
-  for (std::size_t k = 0; k < first_.size(); ++k) {
-    const std::int64_t i = index_map[first_[k]], j = index_map[second_[k]];
-    if (i < 0 || j < 0) continue;
-    first_[out] = static_cast<std::uint32_t>(i);
-    second_[out] = static_cast<std::uint32_t>(j);
-    kept.push_back(static_cast<std::uint32_t>(k));
-    ++out;
-  }
-  first_.resize(out);
-  second_.resize(out);
 }
 
 bool NeighbourList::needs_rebuild(const double* const x[3], std::size_t n,

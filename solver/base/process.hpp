@@ -56,6 +56,14 @@ struct StepContext {
   // (sorted by id, identical on all ranks), filled by the solver before the unit's stage. Used
   // where a particle's physics depends on particles elsewhere (depth in the stream under the beam).
   const ParticleStore* gathered = nullptr;
+  // What the solver did to the local particles before the force stage, for units with a
+  // neighbour list (see ProcessUnit::neighbour_skin()). unknown: no guarantee (unit tests; check
+  // yourself). renewed: particles migrated and ghosts rebuilt, the local set may have changed.
+  // forwarded: the same owned particles and ghosts in the same order as at the last force stage
+  // (ghost fields refreshed in place), and no particle has moved more than neighbour_skin()/2
+  // since the last renewal.
+  enum class Neighbours : std::uint8_t { unknown, renewed, forwarded };
+  Neighbours neighbours = Neighbours::unknown;
 };
 
 // A named tally a unit contributes to diagnostics.csv and summary.json; the solver sums it over
@@ -97,8 +105,26 @@ class ProcessUnit {
   // positions into the box before the force stage and sends ghosts across those faces.
   virtual std::array<bool, 3> periodic_axes() const { return {false, false, false}; }
   // True if the unit needs every particle on the rank that owns its position at its stages
-  // (grid deposits, neighbour lists); otherwise the solver migrates lazily.
+  // (grid deposits); otherwise the solver migrates lazily.
   virtual bool needs_ownership() const { return false; }
+  // Units with a Verlet list (contacts) give its skin. When every unit that asks for ghosts gives
+  // one, the solver migrates and rebuilds the ghosts only when some particle has moved more than
+  // skin/2 (the least skin) since the last renewal, or particles were added, removed or reordered;
+  // otherwise it forwards the ghosts' fields in place (LAMMPS's reneighbouring and forward
+  // communication; StepContext::neighbours says which). Owned particles may then stray up to
+  // skin/2 outside the rank's box, so ghost_cutoff() must include the skin. 0: no Verlet list,
+  // fresh ghosts every step.
+  virtual double neighbour_skin() const { return 0.0; }
+  // Unit-private per-particle state that travels with a particle migrating to another rank (the
+  // contact unit's tangential histories; the particle store is at its memory budget). Before a
+  // migration the solver calls pack_migrating(ids, out) with the ids of the particles leaving
+  // this rank; the unit fills out[k] (any length, may stay empty) for ids[k]. On the receiving
+  // rank the solver calls unpack_migrating(id, data, n) for every arrival that carried data. The
+  // unit never sees MPI.
+  virtual bool has_migrating_state() const { return false; }
+  virtual void pack_migrating(const std::vector<std::uint64_t>& /*ids*/,
+                              std::vector<std::vector<double>>& /*out*/) const {}
+  virtual void unpack_migrating(std::uint64_t /*id*/, const double* /*data*/, std::size_t /*n*/) {}
   // Axis-aligned box whose particles (from all ranks) the unit needs in StepContext::gathered at
   // its stages; empty: none. Keep it small (the beam region).
   virtual std::optional<std::array<Vec3, 2>> gather_box() const { return std::nullopt; }

@@ -131,7 +131,8 @@ double Decomposition::imbalance(std::size_t local_count) const {
 namespace {
 
 // Exchange packed particles: send[r] holds the doubles for rank r; returns what arrived.
-std::vector<double> alltoallv(MPI_Comm comm, int size, const std::vector<std::vector<double>>& send) {
+std::vector<double> alltoallv(MPI_Comm comm, int size, const std::vector<std::vector<double>>& send,
+                              std::vector<int>* received = nullptr) {
   std::vector<int> scount(size), rcount(size), sdisp(size + 1, 0), rdisp(size + 1, 0);
   for (int r = 0; r < size; ++r) scount[r] = static_cast<int>(send[r].size());
   MPI_Alltoall(scount.data(), 1, MPI_INT, rcount.data(), 1, MPI_INT, comm);
@@ -143,12 +144,13 @@ std::vector<double> alltoallv(MPI_Comm comm, int size, const std::vector<std::ve
   for (int r = 0; r < size; ++r) std::copy(send[r].begin(), send[r].end(), sbuf.begin() + sdisp[r]);
   MPI_Alltoallv(sbuf.data(), scount.data(), sdisp.data(), MPI_DOUBLE, rbuf.data(), rcount.data(),
                 rdisp.data(), MPI_DOUBLE, comm);
+  if (received) *received = rcount;
   return rbuf;
 }
 
 }  // namespace
 
-std::size_t migrate(ParticleStore& p, const Decomposition& d) {
+std::size_t migrate(ParticleStore& p, const Decomposition& d, const MigrationPayload* payload) {
   const int size = d.size();
   if (size == 1) return 0;
   const std::size_t n = p.size();
@@ -164,19 +166,41 @@ std::size_t migrate(ParticleStore& p, const Decomposition& d) {
   long long any = 0;
   MPI_Allreduce(&leaving, &any, 1, MPI_LONG_LONG, MPI_SUM, d.comm());
   if (any == 0) return 0;
+  // unit-private data of the leaving particles, in index order
+  std::vector<std::vector<double>> extra;
+  if (payload) {
+    std::vector<std::uint64_t> ids;
+    for (std::size_t i = 0; i < n; ++i)
+      if (dest[i] != d.rank()) ids.push_back(p.ids()[i]);
+    extra.resize(ids.size());
+    payload->pack(ids, extra);
+  }
   const std::size_t stride = ParticleStore::packed_size(kMigrate);
   std::vector<std::vector<double>> send(size);
   std::vector<char> keep(n, 1);
+  std::size_t k = 0;
   for (std::size_t i = 0; i < n; ++i) {
     if (dest[i] == d.rank()) continue;
     auto& b = send[dest[i]];
     b.resize(b.size() + stride);
     p.pack(i, kMigrate, b.data() + b.size() - stride);
+    if (payload) {
+      b.push_back(static_cast<double>(extra[k].size()));
+      b.insert(b.end(), extra[k].begin(), extra[k].end());
+    }
+    ++k;
     keep[i] = 0;
   }
   p.compact(keep);
   std::vector<double> in = alltoallv(d.comm(), size, send);
-  for (std::size_t off = 0; off < in.size(); off += stride) p.unpack_append(in.data() + off, kMigrate);
+  for (std::size_t off = 0; off < in.size();) {
+    const std::size_t i = p.unpack_append(in.data() + off, kMigrate);
+    off += stride;
+    if (!payload) continue;
+    const auto len = static_cast<std::size_t>(in[off]);
+    if (len > 0) payload->unpack(p.ids()[i], in.data() + off + 1, len);
+    off += 1 + len;
+  }
   return static_cast<std::size_t>(leaving);
 }
 
@@ -209,9 +233,13 @@ ParticleStore gather_box(const ParticleStore& p, const Decomposition& d, const V
 }
 
 void exchange_ghosts(ParticleStore& p, const Decomposition& d, double cutoff,
-                     const std::array<bool, 3>& periodic) {
+                     const std::array<bool, 3>& periodic, GhostPlan* plan) {
   p.drop_ghosts();
   const int size = d.size();
+  if (plan) {
+    plan->send.assign(static_cast<std::size_t>(size), {});
+    plan->received.assign(static_cast<std::size_t>(size), 0);
+  }
   if (size == 1 || cutoff <= 0.0) return;
   const std::size_t n = p.size();
   const double* x[3] = {p.ptr(Field::px), p.ptr(Field::py), p.ptr(Field::pz)};
@@ -237,11 +265,82 @@ void exchange_ghosts(ParticleStore& p, const Decomposition& d, double cutoff,
       auto& b = send[r];
       b.resize(b.size() + stride);
       p.pack(i, kGhost, b.data() + b.size() - stride);
+      if (plan) plan->send[static_cast<std::size_t>(r)].push_back(static_cast<std::uint32_t>(i));
     }
   }
-  std::vector<double> in = alltoallv(d.comm(), size, send);
+  std::vector<int> rcount;
+  std::vector<double> in = alltoallv(d.comm(), size, send, &rcount);
+  if (plan)
+    for (int r = 0; r < size; ++r)
+      plan->received[static_cast<std::size_t>(r)] =
+          rcount[static_cast<std::size_t>(r)] / static_cast<int>(stride);
   std::size_t count = 0;
   for (std::size_t off = 0; off < in.size(); off += stride, ++count) p.unpack_append(in.data() + off, kGhost);
+  p.mark_ghosts(count);
+  if (plan) {
+    const std::size_t nown = p.size() - count;
+    plan->ghost_ids.assign(p.ids().begin() + static_cast<std::ptrdiff_t>(nown), p.ids().end());
+  }
+}
+
+void forward_ghosts(ParticleStore& p, const Decomposition& d, const GhostPlan& plan) {
+  p.drop_ghosts();
+  const int size = d.size();
+  if (size == 1 || plan.send.size() != static_cast<std::size_t>(size)) return;
+  // Every step: field by field (columns), not particle by particle: the kGhost fields and the
+  // state; the ids are those of the plan's exchange (a change of the owned set forces a new one).
+  std::vector<int> fields;
+  for (int f = 0; f < kFieldCount; ++f)
+    if (field_table()[static_cast<std::size_t>(f)].flags & kGhost) fields.push_back(f);
+  const std::size_t stride = fields.size() + 1;  // + the state
+  std::vector<std::vector<double>> out(static_cast<std::size_t>(size));
+  std::vector<std::size_t> in_offset(static_cast<std::size_t>(size) + 1, 0);
+  for (int r = 0; r < size; ++r)
+    in_offset[static_cast<std::size_t>(r) + 1] =
+        in_offset[static_cast<std::size_t>(r)] +
+        static_cast<std::size_t>(plan.received[static_cast<std::size_t>(r)]) * stride;
+  std::vector<double> in(in_offset.back());
+  std::vector<MPI_Request> req;
+  for (int r = 0; r < size; ++r) {
+    const auto R = static_cast<std::size_t>(r);
+    if (plan.received[R] > 0)
+      MPI_Irecv(in.data() + in_offset[R], static_cast<int>(in_offset[R + 1] - in_offset[R]),
+                MPI_DOUBLE, r, 71, d.comm(), &req.emplace_back());
+  }
+  for (int r = 0; r < size; ++r) {
+    const auto R = static_cast<std::size_t>(r);
+    const auto& idx = plan.send[R];
+    if (idx.empty()) continue;
+    auto& b = out[R];
+    b.resize(idx.size() * stride);
+    for (std::size_t c = 0; c < fields.size(); ++c) {  // column c of every particle of the block
+      const double* src = p.ptr(static_cast<Field>(fields[c]));
+      double* dst = b.data() + c * idx.size();
+      for (std::size_t k = 0; k < idx.size(); ++k) dst[k] = src[idx[k]];
+    }
+    double* st = b.data() + fields.size() * idx.size();
+    for (std::size_t k = 0; k < idx.size(); ++k) st[k] = static_cast<double>(p.states()[idx[k]]);
+    MPI_Isend(b.data(), static_cast<int>(b.size()), MPI_DOUBLE, r, 71, d.comm(),
+              &req.emplace_back());
+  }
+  MPI_Waitall(static_cast<int>(req.size()), req.data(), MPI_STATUSES_IGNORE);
+  const std::size_t nown = p.size(), count = in.size() / stride;
+  p.resize(nown + count);
+  std::copy(plan.ghost_ids.begin(), plan.ghost_ids.end(),
+            p.ids().begin() + static_cast<std::ptrdiff_t>(nown));
+  std::size_t base = 0;
+  for (int r = 0; r < size; ++r) {
+    const auto R = static_cast<std::size_t>(r);
+    const auto m = static_cast<std::size_t>(plan.received[R]);
+    for (std::size_t c = 0; c < fields.size(); ++c) {
+      const double* src = in.data() + in_offset[R] + c * m;
+      std::copy(src, src + m, p.ptr(static_cast<Field>(fields[c])) + nown + base);
+    }
+    const double* st = in.data() + in_offset[R] + fields.size() * m;
+    for (std::size_t k = 0; k < m; ++k)
+      p.states()[nown + base + k] = static_cast<ParticleState>(static_cast<int>(st[k]));
+    base += m;
+  }
   p.mark_ghosts(count);
 }
 

@@ -10,6 +10,7 @@
 #include <mpi.h>
 
 #include <array>
+#include <functional>
 #include <vector>
 
 #include "solver/base/config.hpp"
@@ -58,10 +59,28 @@ class Decomposition {
   std::array<std::vector<double>, 3> cut_x_;  // cut positions
 };
 
+// Unit-private state that travels with migrating particles (ProcessUnit::pack_migrating): pack
+// fills data[k] for ids[k]; unpack receives what came with an arriving particle.
+struct MigrationPayload {
+  std::function<void(const std::vector<std::uint64_t>& ids, std::vector<std::vector<double>>& data)>
+      pack;
+  std::function<void(std::uint64_t id, const double* data, std::size_t n)> unpack;
+};
+
 // Move particles to the ranks that own them (MPI_Alltoallv of packed fields; particles may cross
 // several subdomains in one step). Skipped when an all-reduce says nothing moved. Collective.
-// Returns the number of particles this rank sent.
-std::size_t migrate(ParticleStore& p, const Decomposition& d);
+// Returns the number of particles this rank sent. With a payload, each particle's record is
+// followed by its length and its unit-private data.
+std::size_t migrate(ParticleStore& p, const Decomposition& d,
+                    const MigrationPayload* payload = nullptr);
+
+// Which owned particles went to which rank at the last exchange_ghosts(), and how many came from
+// each rank, so forward_ghosts() refreshes the same ghosts in place.
+struct GhostPlan {
+  std::vector<std::vector<std::uint32_t>> send;  // per rank: indices of owned particles sent
+  std::vector<int> received;                     // per rank: ghosts received
+  std::vector<std::uint64_t> ghost_ids;          // the ghosts received, in order
+};
 
 // Copies of all particles of all ranks inside the box [lo, hi], sorted by id, on every rank.
 // Collective (MPI_Allgatherv).
@@ -71,8 +90,14 @@ ParticleStore gather_box(const ParticleStore& p, const Decomposition& d, const V
 // (ParticleStore::mark_ghosts). Collective. Drop them with ParticleStore::drop_ghosts().
 // Along periodic axes, particles within `cutoff` of another rank's box across a periodic face are
 // sent too, with their positions unshifted (the unit takes the minimum image); none to itself.
+// With a plan, records what was sent and received for forward_ghosts().
 void exchange_ghosts(ParticleStore& p, const Decomposition& d, double cutoff,
-                     const std::array<bool, 3>& periodic = {false, false, false});
+                     const std::array<bool, 3>& periodic = {false, false, false},
+                     GhostPlan* plan = nullptr);
+// Append the ghosts of the plan's exchange again, with the current fields of their owners (LAMMPS's
+// forward communication): the owned particles of every rank must be the same, in the same order,
+// as at that exchange. Collective (point-to-point with the ranks of the plan only).
+void forward_ghosts(ParticleStore& p, const Decomposition& d, const GhostPlan& plan);
 // Wrap positions into the box along periodic axes.
 void wrap_periodic(ParticleStore& p, const Decomposition& d, const std::array<bool, 3>& periodic);
 

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 
 #include "solver/base/errors.hpp"
 #include "solver/io/checkpoint.hpp"
@@ -109,6 +110,43 @@ Simulation::Simulation(MPI_Comm comm, const Case& c, const RunOptions& options)
     for (int a = 0; a < 3; ++a) periodic_[a] = periodic_[a] || units_.back()->periodic_axes()[a];
     ownership_each_step_ = ownership_each_step_ || units_.back()->needs_ownership();
   }
+  // Verlet-list units (contacts): ghosts renewed only when some particle moved skin/2 (issue 6)
+  lazy_ghosts_ = ghost_cutoff_ > 0.0;
+  neighbour_skin_ = std::numeric_limits<double>::infinity();
+  for (const auto& u : units_) {
+    if (u->ghost_cutoff() <= 0.0) continue;
+    lazy_ghosts_ = lazy_ghosts_ && u->neighbour_skin() > 0.0;
+    neighbour_skin_ = std::min(neighbour_skin_, u->neighbour_skin());
+  }
+  // units' private per-particle state travels with migrating particles: per unit, a length and
+  // the unit's data
+  std::vector<ProcessUnit*> carriers;
+  for (auto& u : units_)
+    if (u->has_migrating_state()) carriers.push_back(u.get());
+  if (!carriers.empty()) {
+    payload_ = std::make_unique<MigrationPayload>();
+    payload_->pack = [carriers](const std::vector<std::uint64_t>& ids,
+                                std::vector<std::vector<double>>& data) {
+      std::vector<std::vector<double>> part(ids.size());
+      for (auto* u : carriers) {
+        for (auto& v : part) v.clear();
+        u->pack_migrating(ids, part);
+        for (std::size_t k = 0; k < ids.size(); ++k) {
+          data[k].push_back(static_cast<double>(part[k].size()));
+          data[k].insert(data[k].end(), part[k].begin(), part[k].end());
+        }
+      }
+    };
+    payload_->unpack = [carriers](std::uint64_t id, const double* data, std::size_t n) {
+      std::size_t off = 0;
+      for (auto* u : carriers) {
+        if (off >= n) break;
+        const auto len = static_cast<std::size_t>(data[off]);
+        if (len > 0) u->unpack_migrating(id, data + off + 1, len);
+        off += 1 + len;
+      }
+    };
+  }
   unit_seconds_.assign(units_.size(), 0.0);
   const Config& dom = case_.root.section("domain");
   const int cells = static_cast<int>(dec.integer("cells"));
@@ -200,14 +238,13 @@ void Simulation::step() {
       if (step_ == 0 || step_ % rebalance_every_ == 0) {
         if (step_ == 0 || decomp_->imbalance(particles_.size()) > rebalance_threshold_) {
           decomp_->rebalance(particles_);
-          migrate(particles_, *decomp_);
+          migrate_particles();
         }
       }
     } else if (s == Stage::force) {
       if (periodic_[0] || periodic_[1] || periodic_[2])
         wrap_periodic(particles_, *decomp_, periodic_);
-      if (ownership_each_step_) migrate(particles_, *decomp_);
-      if (ghost_cutoff_ > 0.0) exchange_ghosts(particles_, *decomp_, ghost_cutoff_, periodic_);
+      ctx.neighbours = refresh_neighbours();
       apply_stage(s, ctx);
       particles_.drop_ghosts();
     } else {
@@ -217,8 +254,70 @@ void Simulation::step() {
   particle_steps_ += static_cast<double>(particles_.size());
   remove_finished();
   ++step_;
-  if (ownership_each_step_ || step_ % migrate_every_ == 0) migrate(particles_, *decomp_);
+  // with lazy ghosts the renewals migrate (nothing strays more than skin/2 from its box)
+  if (ownership_each_step_ || (!lazy_ghosts_ && step_ % migrate_every_ == 0)) migrate_particles();
   time_ = static_cast<double>(step_) * dt_;
+}
+
+std::size_t Simulation::migrate_particles() {
+  return migrate(particles_, *decomp_, payload_.get());
+}
+
+StepContext::Neighbours Simulation::refresh_neighbours() {
+  using N = StepContext::Neighbours;
+  if (!lazy_ghosts_) {
+    if (ownership_each_step_) migrate_particles();
+    if (ghost_cutoff_ > 0.0) exchange_ghosts(particles_, *decomp_, ghost_cutoff_, periodic_);
+    return N::unknown;
+  }
+  // LAMMPS-style: renew (migrate, new ghosts) when some particle anywhere has moved more than
+  // skin/2 since the last renewal or the owned particles changed (injection, removal,
+  // migration), else forward the ghosts' fields; one all-reduce of a flag per step.
+  const std::size_t n = particles_.size();
+  const auto& id = particles_.ids();
+  int renew = ownership_each_step_ || renewal_ids_.size() != n ||
+              !std::equal(id.begin(), id.end(), renewal_ids_.begin());
+  if (!renew) {
+    const double lim = 0.25 * neighbour_skin_ * neighbour_skin_;
+    const double* x[3] = {particles_.ptr(Field::px), particles_.ptr(Field::py),
+                          particles_.ptr(Field::pz)};
+    double len[3], half[3];
+    for (int a = 0; a < 3; ++a) {
+      len[a] = decomp_->hi()[a] - decomp_->lo()[a];
+      half[a] = periodic_[a] ? 0.5 * len[a] : std::numeric_limits<double>::infinity();
+    }
+    // blocks of branch-free (vectorised) work, stopping at the first block that has a mover
+    for (std::size_t b = 0; b < n && !renew; b += 1024) {
+      const std::size_t e = std::min(n, b + 1024);
+      double d2max = 0.0;
+      for (std::size_t i = b; i < e; ++i) {
+        double d2 = 0.0;
+        for (int a = 0; a < 3; ++a) {
+          double d = x[a][i] - renewal_x_[a][i];
+          // wrapped across a periodic face since
+          d += (d < -half[a] ? len[a] : 0.0) - (d > half[a] ? len[a] : 0.0);
+          d2 += d * d;
+        }
+        d2max = std::max(d2max, d2);
+      }
+      renew = d2max > lim;
+    }
+  }
+  if (size_ > 1) MPI_Allreduce(MPI_IN_PLACE, &renew, 1, MPI_INT, MPI_MAX, comm_);
+  if (!renew) {
+    forward_ghosts(particles_, *decomp_, ghost_plan_);
+    return N::forwarded;
+  }
+  migrate_particles();
+  exchange_ghosts(particles_, *decomp_, ghost_cutoff_, periodic_, &ghost_plan_);
+  const std::size_t nown = particles_.size() - particles_.ghost_count();
+  renewal_ids_.assign(particles_.ids().begin(),
+                      particles_.ids().begin() + static_cast<std::ptrdiff_t>(nown));
+  for (int a = 0; a < 3; ++a) {
+    const double* x = particles_.ptr(a == 0 ? Field::px : a == 1 ? Field::py : Field::pz);
+    renewal_x_[a].assign(x, x + nown);
+  }
+  return N::renewed;
 }
 
 std::map<std::string, ExactSum> Simulation::global_tallies() {
@@ -356,7 +455,7 @@ nlohmann::json Simulation::summary() {
 }
 
 std::string Simulation::write_checkpoint_now() {
-  migrate(particles_, *decomp_);
+  migrate_particles();
   CheckpointData meta;
   meta.time = time_;
   meta.step = step_;
@@ -461,7 +560,7 @@ void Simulation::restart_from(const std::string& path) {
       it != meta.unit_state["solver"].end())
     removed_peak_temperature_ = it->second.at(0);
   decomp_->rebalance(particles_);
-  migrate(particles_, *decomp_);
+  migrate_particles();
   pvd_->load_existing(time_);
   // keep the diagnostics rows up to the restart time, so the series continues
   if (rank_ == 0 && opt_.write_output) {
@@ -527,7 +626,7 @@ void Simulation::write_outputs(bool force) {
       (out_interval_ > 0 && time_ + 1e-9 * dt_ >= static_cast<double>(next_out_) * out_interval_) ||
       (ckpt_interval_ > 0 &&
        time_ + 1e-9 * dt_ >= static_cast<double>(next_ckpt_) * ckpt_interval_);
-  if (any_due) migrate(particles_, *decomp_);  // output pieces and checkpoints by owner
+  if (any_due) migrate_particles();  // output pieces and checkpoints by owner
   const double eps = 1e-9 * dt_;
   // a forced (final) write does not repeat a step already written by the schedule
   if (out_interval_ > 0 && step_ != last_out_step_ &&

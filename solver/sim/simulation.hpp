@@ -58,6 +58,11 @@ class Simulation {
 
  private:
   void apply_stage(Stage s, StepContext& ctx);
+  // Before the force stage: migrate and rebuild ghosts, or only forward the ghosts' fields
+  // (units with a neighbour skin, see ProcessUnit::neighbour_skin()). Collective.
+  StepContext::Neighbours refresh_neighbours();
+  // migrate() with the units' private per-particle state (ProcessUnit::pack_migrating).
+  std::size_t migrate_particles();
   void remove_finished();
   void restart_from(const std::string& path);
   void write_outputs(bool force);
@@ -82,6 +87,15 @@ class Simulation {
   // output, checkpoints and the end: per-particle physics does not care which rank holds them.
   std::uint64_t migrate_every_ = 10;
   bool ownership_each_step_ = false;
+  // Ghosts kept between renewals (every unit with a ghost cutoff has a neighbour skin): the
+  // least skin, the plan of the last ghost exchange, and the owned ids and positions at the last
+  // renewal (a renewal is due when some particle moved more than skin/2 or the ids changed).
+  bool lazy_ghosts_ = false;
+  double neighbour_skin_ = 0.0;
+  GhostPlan ghost_plan_;
+  std::vector<std::uint64_t> renewal_ids_;
+  std::vector<double> renewal_x_[3];
+  std::unique_ptr<MigrationPayload> payload_;
   double rebalance_threshold_ = 1.2, ghost_cutoff_ = 0.0;
   std::array<bool, 3> periodic_{false, false, false};  // union of the units' periodic axes
   double out_interval_ = 0.0, diag_interval_ = 0.0, ckpt_interval_ = 0.0;
