@@ -334,8 +334,8 @@ def fig6b(d, confirm):
     ax.set_xlabel("tube voltage U (kV)")
     ax.set_ylabel("G_0.3: permitted input power (% of the reference tube)")
     ax.set_title("Fig. 6b: gain of a thick W microparticle stream over the rotating anode\n"
-                 "(0.3 nominal / 8 deg; 100 C in, melting point out; lines: "
-                 "G = 1.970e-5 v U^1.4649, " + PAPER + ")", fontsize=8)
+                 "(0.3 nominal / 8 deg; 100 C in, melting point out)\n"
+                 "lines: G = 1.970e-5 v U^1.4649, " + PAPER, fontsize=8)
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=6, ncol=2)
     fig.tight_layout()
