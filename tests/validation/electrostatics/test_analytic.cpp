@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "fitted_order.hpp"
 #include "petsc_environment.hpp"
 #include "physics/electrostatics/poisson.hpp"
 #include "solver/base/constants.hpp"
@@ -45,20 +46,6 @@ ErrorNorms nodal_error(const PoissonSolver& s, InGap in_gap, Exact exact) {
       }
   n.rms = std::sqrt(n.rms / std::max<std::size_t>(count, 1));
   return n;
-}
-
-// Least-squares slope of log(error) against log(h).
-double fitted_order(const std::vector<double>& h, const std::vector<double>& err) {
-  double sx = 0, sy = 0, sxx = 0, sxy = 0;
-  const double n = static_cast<double>(h.size());
-  for (std::size_t i = 0; i < h.size(); ++i) {
-    const double x = std::log(h[i]), y = std::log(err[i]);
-    sx += x;
-    sy += y;
-    sxx += x * x;
-    sxy += x * y;
-  }
-  return (n * sxy - sx * sy) / (n * sxx - sx * sx);
 }
 
 PoissonConfig unit_box(int cells, bool shortley_weller = true) {

@@ -13,6 +13,7 @@
 #include <iostream>
 #include <memory>
 
+#include "fitted_order.hpp"
 #include "petsc_environment.hpp"
 #include "physics/electrostatics/poisson.hpp"
 #include "solver/base/constants.hpp"
@@ -22,20 +23,6 @@ namespace {
 
 double dist(const Vec3& a, const Vec3& b) {
   return std::hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
-}
-
-// Least-squares slope of log(error) against log(h).
-double fitted_order(const std::vector<double>& h, const std::vector<double>& err) {
-  double sx = 0, sy = 0, sxx = 0, sxy = 0;
-  const double n = static_cast<double>(h.size());
-  for (std::size_t i = 0; i < h.size(); ++i) {
-    const double x = std::log(h[i]), y = std::log(err[i]);
-    sx += x;
-    sy += y;
-    sxx += x * x;
-    sxy += x * y;
-  }
-  return (n * sxy - sx * sy) / (n * sxx - sx * sx);
 }
 
 PoissonConfig unit_box(int cells) {

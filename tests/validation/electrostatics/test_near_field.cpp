@@ -18,24 +18,12 @@
 #include <cmath>
 #include <iostream>
 
+#include "fitted_order.hpp"
 #include "petsc_environment.hpp"
 #include "physics/electrostatics/poisson.hpp"
 
 namespace mps {
 namespace {
-
-double fitted_order(const std::vector<double>& h, const std::vector<double>& err) {
-  double sx = 0, sy = 0, sxx = 0, sxy = 0;
-  const double n = static_cast<double>(h.size());
-  for (std::size_t i = 0; i < h.size(); ++i) {
-    const double x = std::log(h[i]), y = std::log(err[i]);
-    sx += x;
-    sy += y;
-    sxx += x * x;
-    sxy += x * y;
-  }
-  return (n * sxy - sx * sy) / (n * sxx - sx * sx);
-}
 
 TEST(ElectrostaticsValidation, FieldWithinOneCellOfElectrodes) {
   const Vec3 c{0.5123, 0.4871, 0.5049};
