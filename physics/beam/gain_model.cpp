@@ -65,4 +65,13 @@ GainResult stream_gain(const ResponseTable& t, const Material& m, const GainQuer
   return r;
 }
 
+GainPair stream_gain_pair(const ResponseTable& table, const Material& material, GainQuery q) {
+  q.melting = false;
+  GainPair g;
+  g.solid = stream_gain(table, material, q);
+  q.melting = true;
+  g.melting = stream_gain(table, material, q);
+  return g;
+}
+
 }  // namespace mps

@@ -51,4 +51,11 @@ struct GainResult {
 
 GainResult stream_gain(const ResponseTable& table, const Material& material, const GainQuery& q);
 
+// The gain at one point with the melting point as the limit and with melting permitted (the two
+// columns of the Fig. 6b map); q.melting is ignored.
+struct GainPair {
+  GainResult solid, melting;
+};
+GainPair stream_gain_pair(const ResponseTable& table, const Material& material, GainQuery q);
+
 }  // namespace mps

@@ -84,10 +84,7 @@ int run_gain(const GainOptions& o) {
       for (double u = 40e3; u <= 300e3 + 1; u += 10e3) {
         q.voltage = u;
         q.velocity = v;
-        q.melting = false;
-        const GainResult a = stream_gain(table, material, q);
-        q.melting = true;
-        const GainResult b = stream_gain(table, material, q);
+        const auto [a, b] = stream_gain_pair(table, material, q);
         std::cout << fmt::format("{:.0f},{:.0f},{:.4f},{:.4f},{:.4f},{:.4f}\n", u * 1e-3, v, a.gain,
                                  b.gain, a.paper_fit_gain, a.gain / a.paper_fit_gain);
       }

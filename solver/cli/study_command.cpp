@@ -187,10 +187,7 @@ json run_gain_map(const Config& root, const std::string& out, int rank) {
     for (double u : s.numbers("voltages")) {
       q.voltage = u;
       q.velocity = v;
-      q.melting = false;
-      const GainResult a = stream_gain(table, material, q);
-      q.melting = true;
-      const GainResult b = stream_gain(table, material, q);
+      const auto [a, b] = stream_gain_pair(table, material, q);
       const double ratio = a.gain / a.paper_fit_gain, bonus = b.gain / a.gain - 1;
       rmin = std::min(rmin, ratio), rmax = std::max(rmax, ratio);
       bmin = std::min(bmin, bonus), bmax = std::max(bmax, bonus);
