@@ -11,8 +11,10 @@
 #include "solver/sim/builtin_units.hpp"
 #include "solver/sim/case_loader.hpp"
 #include "solver/sim/simulation.hpp"
+#include "tests/mpi/gathered_particles.hpp"
 
 using namespace mps;
+using namespace mps::mpi_test;
 
 namespace {
 
@@ -46,28 +48,6 @@ const char* kWalls = R"(  walls:
     - {type: cylinder, point: [19.25 um, 19.25 um, 0], axis: [0, 0, 1], radius: 30 um}
 )";
 
-ParticleStore gather(MPI_Comm comm, const ParticleStore& p) {
-  int rank = 0, size = 1;
-  MPI_Comm_rank(comm, &rank);
-  MPI_Comm_size(comm, &size);
-  const unsigned mask = kMigrate;
-  const std::size_t stride = ParticleStore::packed_size(mask);
-  std::vector<double> buf(p.size() * stride);
-  for (std::size_t i = 0; i < p.size(); ++i) p.pack(i, mask, buf.data() + i * stride);
-  int n = static_cast<int>(buf.size());
-  std::vector<int> counts(size), displs(size + 1, 0);
-  MPI_Gather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, comm);
-  for (int r = 0; r < size; ++r) displs[r + 1] = displs[r] + counts[r];
-  std::vector<double> all(rank == 0 ? displs[size] : 0);
-  MPI_Gatherv(buf.data(), n, MPI_DOUBLE, all.data(), counts.data(), displs.data(), MPI_DOUBLE, 0,
-              comm);
-  ParticleStore out;
-  for (std::size_t off = 0; off < all.size(); off += stride)
-    out.unpack_append(all.data() + off, mask);
-  out.sort_by_id();
-  return out;
-}
-
 // Runs the gas on comm; returns the gathered particles (on comm's rank 0) and the collision count.
 ParticleStore run_gas(MPI_Comm comm, const std::string& text, double& collisions) {
   int rank = 0, size = 1;
@@ -86,7 +66,7 @@ ParticleStore run_gas(MPI_Comm comm, const std::string& text, double& collisions
   contact::fill_lattice_gas(sim.particles(), gas, rank, size);
   for (int s = 0; s < 300; ++s) sim.step();
   collisions = sim.global_tallies()["contact.collisions_count"].value();
-  return gather(comm, sim.particles());
+  return gather(comm, sim.particles(), kMigrate);
 }
 
 void expect_same_on_every_rank_count(const std::string& text) {
@@ -188,7 +168,7 @@ ParticleStore run_sliding(MPI_Comm comm, int steps, double& collisions, double& 
   auto t = sim.global_tallies();
   collisions = t["contact.collisions_count"].value();
   wall_collisions = t["contact.wall_collisions_count"].value();
-  return gather(comm, sim.particles());
+  return gather(comm, sim.particles(), kMigrate);
 }
 
 void expect_bitwise_equal(const ParticleStore& all, const ParticleStore& ref) {
@@ -269,7 +249,7 @@ contact:
     for (int s = 0; s < 150; ++s) sim.step();
     collisions = sim.global_tallies()["contact.collisions_count"].value();
     substeps = dynamic_cast<const Contact*>(sim.unit("contact"))->substeps_taken();
-    return gather(comm, sim.particles());
+    return gather(comm, sim.particles(), kMigrate);
   };
   int rank = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);

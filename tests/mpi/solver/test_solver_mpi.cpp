@@ -3,24 +3,20 @@
 #include <gtest/gtest.h>
 #include <mpi.h>
 
+#include <unistd.h>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <unistd.h>
 
 #include "solver/base/rng.hpp"
 #include "solver/sim/builtin_units.hpp"
 #include "solver/sim/simulation.hpp"
+#include "tests/mpi/gathered_particles.hpp"
 
 using namespace mps;
+using namespace mps::mpi_test;
 
 namespace {
-
-int world_rank() {
-  int r = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &r);
-  return r;
-}
 
 // A stream through a box, with gravity and a rotating frame, log-normal sizes.
 const char* kCase = R"(simulation:
@@ -41,53 +37,6 @@ flight:
   gravity: [0, 0, -9.81 m/s^2]
   gantry: {axis: [0, 0, 1], origin: [0, 0.3 m, 0], angular_velocity: 200 rpm}
 )";
-
-// All particles of the communicator, on its rank 0, sorted by id.
-ParticleStore gather(MPI_Comm comm, const ParticleStore& p) {
-  int rank = 0, size = 1;
-  MPI_Comm_rank(comm, &rank);
-  MPI_Comm_size(comm, &size);
-  const unsigned mask = kMigrate | kCheckpoint;
-  const std::size_t stride = ParticleStore::packed_size(mask);
-  std::vector<double> buf(p.size() * stride);
-  for (std::size_t i = 0; i < p.size(); ++i) p.pack(i, mask, buf.data() + i * stride);
-  int n = static_cast<int>(buf.size());
-  std::vector<int> counts(size), displs(size + 1, 0);
-  MPI_Gather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, comm);
-  for (int r = 0; r < size; ++r) displs[r + 1] = displs[r] + counts[r];
-  std::vector<double> all(rank == 0 ? displs[size] : 0);
-  MPI_Gatherv(buf.data(), n, MPI_DOUBLE, all.data(), counts.data(), displs.data(), MPI_DOUBLE, 0, comm);
-  ParticleStore out;
-  for (std::size_t off = 0; off < all.size(); off += stride) out.unpack_append(all.data() + off, mask);
-  out.sort_by_id();
-  return out;
-}
-
-// Bitwise comparison of two gathered stores (NaN equals NaN).
-void expect_identical(const ParticleStore& a, const ParticleStore& b) {
-  ASSERT_EQ(a.size(), b.size());
-  ASSERT_EQ(a.ids(), b.ids());
-  for (int k = 0; k < kFieldCount; ++k) {
-    const auto& x = a[static_cast<Field>(k)];
-    const auto& y = b[static_cast<Field>(k)];
-    for (std::size_t i = 0; i < x.size(); ++i)
-      ASSERT_EQ(std::memcmp(&x[i], &y[i], sizeof(double)), 0)
-          << field_table()[k].name << " of particle " << a.ids()[i] << ": " << x[i] << " vs " << y[i];
-  }
-}
-
-std::string temp_dir(const std::string& tag) {
-  char name[256] = {};
-  if (world_rank() == 0) {
-    auto d = std::filesystem::temp_directory_path() /
-             ("mpstream_test_" + tag + "_" + std::to_string(::getpid()));
-    std::filesystem::remove_all(d);
-    std::filesystem::create_directories(d);
-    std::strncpy(name, d.c_str(), sizeof(name) - 1);
-  }
-  MPI_Bcast(name, sizeof(name), MPI_CHAR, 0, MPI_COMM_WORLD);
-  return name;
-}
 
 }  // namespace
 
@@ -112,7 +61,8 @@ TEST(Migration, EveryParticleEndsOnItsOwnerAndNoneIsLost) {
   for (std::size_t i = 0; i < p.size(); ++i)
     ASSERT_EQ(d.owner(p[Field::px][i], p[Field::py][i], p[Field::pz][i]), rank);
   // the mass field travelled with its id
-  for (std::size_t i = 0; i < p.size(); ++i) ASSERT_EQ(p[Field::mass][i], static_cast<double>(p.ids()[i]));
+  for (std::size_t i = 0; i < p.size(); ++i)
+    ASSERT_EQ(p[Field::mass][i], static_cast<double>(p.ids()[i]));
   long long local = static_cast<long long>(p.size()), total = 0;
   MPI_Allreduce(&local, &total, 1, MPI_LONG_LONG, MPI_SUM, MPI_COMM_WORLD);
   EXPECT_EQ(total, static_cast<long long>(n) * size);
@@ -142,7 +92,8 @@ TEST(Ghosts, NeighboursWithinCutoffArrive) {
   std::size_t expected = 0;
   for (int k = 0; k < 100; ++k) {
     double x = (k + 0.5) / 100.0;
-    if (d.owner(x, 0.5, 0.5) != rank && x >= box[0][0] - 0.025 && x <= box[1][0] + 0.025) ++expected;
+    if (d.owner(x, 0.5, 0.5) != rank && x >= box[0][0] - 0.025 && x <= box[1][0] + 0.025)
+      ++expected;
   }
   EXPECT_EQ(p.ghost_count(), expected);
   p.drop_ghosts();
@@ -228,7 +179,8 @@ TEST(Gather, BoxContentsIdenticalOnEveryRank) {
   for (int k = 0; k < n; ++k) {
     Rng rng(9, RngPurpose::test, static_cast<std::uint64_t>(k));
     const double x = rng.uniform(), y = rng.uniform(), z = rng.uniform();
-    if (x >= 0.2 && x <= 0.7 && y <= 0.5 && z <= 1.0) expected.push_back(static_cast<std::uint64_t>(k));
+    if (x >= 0.2 && x <= 0.7 && y <= 0.5 && z <= 1.0)
+      expected.push_back(static_cast<std::uint64_t>(k));
   }
   EXPECT_EQ(g.ids(), expected);
 }
