@@ -17,57 +17,12 @@
 #include "physics/thermal/thermal_unit.hpp"
 #include "solver/base/rng.hpp"
 #include "solver/io/response_table_io.hpp"
+#include "sphere_bed.hpp"
 
 using namespace mps;
+using namespace mps::beam_test;
 
 namespace {
-
-const ResponseTable& table() {
-  static const ResponseTable t =
-      read_response_table(std::string(MPS_SOURCE_DIR) + "/cases/data/tungsten_response.h5");
-  return t;
-}
-
-BeamParams beam150() {
-  BeamParams b;
-  b.voltage = 150e3;
-  b.current = 1e-3;
-  b.center = {0, 0, 0};
-  b.axis = {0, 0, -1};
-  b.length_dir = {1, 0, 0};
-  b.length_cs = 60e-6;
-  b.width_cs = 60e-6;
-  b.column_size = 10e-6;
-  b.depth_extent = 60e-6;
-  b.compact_density = table().density;
-  return b;
-}
-
-// Spheres of 5 um on a jittered lattice (pitch 5.05 um, so none overlap; packing ~0.5) filling
-// [-50, 50] um laterally and [-45, 5] um in depth below the beam centre.
-ParticleStore sphere_bed() {
-  ParticleStore p;
-  Rng rng(7, RngPurpose::inject, 1);
-  const double a = 5.05e-6, d = 5e-6;
-  std::uint64_t id = 0;
-  for (int k = 0; k < 10; ++k)
-    for (int j = -10; j < 10; ++j)
-      for (int i = -10; i < 10; ++i) {
-        const std::size_t n = p.size();
-        p.resize(n + 1);
-        p.ids()[n] = id++;
-        p.states()[n] = ParticleState::flying;
-        // staggered layers (body-centred-like) so that no straight channel runs along the beam
-        const double sx = (k % 2) * 0.5 * a, sy = (k % 2) * 0.5 * a;
-        p[Field::px][n] = (i + 0.5) * a + sx + 0.02 * a * (rng.uniform() - 0.5);
-        p[Field::py][n] = (j + 0.5) * a + sy + 0.02 * a * (rng.uniform() - 0.5);
-        p[Field::pz][n] = 2.5e-6 - (k + 0.5) * 0.72 * a;  // layers 0.72 pitch apart (nested)
-        p[Field::diameter][n] = d;
-        p[Field::mass][n] = table().density * M_PI / 6 * d * d * d;
-        p[Field::temperature][n] = 300;
-      }
-  return p;
-}
 
 double absorbed_power(ElectronBeam& eb, ParticleStore& p, std::vector<double>* by_layer) {
   StepContext ctx;
@@ -88,7 +43,8 @@ double absorbed_power(ElectronBeam& eb, ParticleStore& p, std::vector<double>* b
 }  // namespace
 
 TEST(BeamCoupling, DenseAndDirectAgreeForAPackedBed) {
-  ParticleStore a = sphere_bed(), b = sphere_bed();
+  // the dense-limit bed: 10 layers
+  ParticleStore a = sphere_bed(10, 7), b = sphere_bed(10, 7);
   ElectronBeam dense(beam150(), depth_dose_from_table(table(), 150e3));
   DirectCouplingOptions o;
   o.histories = 4000;

@@ -15,43 +15,12 @@
 #include "physics/beam/figures_of_merit.hpp"
 #include "solver/base/rng.hpp"
 #include "solver/io/response_table_io.hpp"
+#include "sphere_bed.hpp"
 
 using namespace mps;
+using namespace mps::beam_test;
 
 namespace {
-
-const ResponseTable& table() {
-  static const ResponseTable t =
-      read_response_table(std::string(MPS_SOURCE_DIR) + "/cases/data/tungsten_response.h5");
-  return t;
-}
-
-constexpr double kPitch = 5.05e-6;  // lattice pitch of the bed (5 um spheres, none overlap)
-
-// Staggered layers of 5 um spheres, [-50, 50] um laterally, 8 layers below z = 5 um (as the
-// dense-limit bed of validate_coupling.cpp).
-ParticleStore sphere_bed() {
-  ParticleStore p;
-  Rng rng(9, RngPurpose::inject, 1);
-  const double d = 5e-6;
-  std::uint64_t id = 0;
-  for (int k = 0; k < 8; ++k)
-    for (int j = -10; j < 10; ++j)
-      for (int i = -10; i < 10; ++i) {
-        const std::size_t n = p.size();
-        p.resize(n + 1);
-        p.ids()[n] = id++;
-        p.states()[n] = ParticleState::flying;
-        const double sx = (k % 2) * 0.5 * kPitch, sy = (k % 2) * 0.5 * kPitch;
-        p[Field::px][n] = (i + 0.5) * kPitch + sx + 0.02 * kPitch * (rng.uniform() - 0.5);
-        p[Field::py][n] = (j + 0.5) * kPitch + sy + 0.02 * kPitch * (rng.uniform() - 0.5);
-        p[Field::pz][n] = 2.5e-6 - (k + 0.5) * 0.72 * kPitch;
-        p[Field::diameter][n] = d;
-        p[Field::mass][n] = table().density * M_PI / 6 * d * d * d;
-        p[Field::temperature][n] = 300;
-      }
-  return p;
-}
 
 // IEC 60336 width (15 % of the maximum) of a line-spread function sampled at `bins` bins over
 // [-half, half], from values placed at coordinates w.
@@ -69,17 +38,7 @@ double lsf_width_of(const std::vector<double>& w, const std::vector<double>& val
 }  // namespace
 
 TEST(XrayMap, DirectCouplingMapsTheTransportBremsstrahlung) {
-  BeamParams b;
-  b.voltage = 150e3;
-  b.current = 1e-3;
-  b.center = {0, 0, 0};
-  b.axis = {0, 0, -1};
-  b.length_dir = {1, 0, 0};
-  b.length_cs = 60e-6;
-  b.width_cs = 40e-6;  // along y
-  b.column_size = 10e-6;
-  b.depth_extent = 60e-6;
-  b.compact_density = table().density;
+  const BeamParams b = beam150(40e-6);  // W_CS = 40 um along y
   FigureOptions f;
   f.beam_power = b.voltage * b.current;
   f.target_angle = M_PI / 2;  // seen from above: the map's length axis is the beam's length
@@ -92,7 +51,7 @@ TEST(XrayMap, DirectCouplingMapsTheTransportBremsstrahlung) {
   o.transport.tally_axis = {0, 0, -1};
   ElectronBeam eb(b, depth_dose_from_table(table(), b.voltage), f,
                   std::make_unique<DirectCoupling>(transport::tungsten(), o));
-  ParticleStore p = sphere_bed();
+  ParticleStore p = sphere_bed(8, 9);
   StepContext ctx;
   ctx.dt = 1e-9;
   ctx.seed = 21;
@@ -150,17 +109,7 @@ namespace {
 // axis is the depth), with the map from the bremsstrahlung profile (xray_histories > 0) or from
 // the deposited power. Map bins of 3.636 um = the bed's layer spacing, one layer per bin.
 std::map<std::string, double> dense_on_bed(std::uint64_t xray_histories) {
-  BeamParams b;
-  b.voltage = 150e3;
-  b.current = 1e-3;
-  b.center = {0, 0, 0};
-  b.axis = {0, 0, -1};
-  b.length_dir = {1, 0, 0};
-  b.length_cs = 60e-6;
-  b.width_cs = 40e-6;
-  b.column_size = 10e-6;
-  b.depth_extent = 60e-6;
-  b.compact_density = table().density;
+  const BeamParams b = beam150(40e-6);
   FigureOptions f;
   f.beam_power = b.voltage * b.current;
   f.target_angle = 0;
@@ -170,7 +119,7 @@ std::map<std::string, double> dense_on_bed(std::uint64_t xray_histories) {
   DepthDose dd = depth_dose_from_table(table(), b.voltage);
   if (xray_histories > 0) dd.xray = xray_depth_profile(b.voltage, xray_histories, 5);
   ElectronBeam eb(b, std::move(dd), f);
-  ParticleStore p = sphere_bed();
+  ParticleStore p = sphere_bed(8, 9);
   StepContext ctx;
   ctx.dt = 1e-9;
   ctx.gathered = &p;
