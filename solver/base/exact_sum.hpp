@@ -9,6 +9,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -24,17 +25,20 @@ class ExactSum {
 
   void add(double x) {
     if (x == 0.0) return;
-    int exp = 0;
-    double m = std::frexp(x, &exp);  // x = m 2^exp, 0.5 <= |m| < 1
-    auto mant = static_cast<std::int64_t>(std::ldexp(m, 53));  // exact: 53-bit integer
-    int shift = exp - 53;  // x = mant * 2^shift
-    // place mant (|mant| < 2^53) at bit position shift
-    int limb = floor_div(shift, 32) + kOffset;  // 0 .. kLimbs - 3 for every finite double
-    if (limb < 0 || limb > kLimbs - 3) return;   // unreachable; keeps the bounds provable
-    int bit = shift - 32 * (limb - kOffset);  // 0..31
+    // x = (-1)^sign mant 2^shift with a 53-bit integer mant, read from the IEEE 754 bits (exact,
+    // and much cheaper than frexp/ldexp, which are library calls: tallies add several values per
+    // particle and step)
+    const auto bits = std::bit_cast<std::uint64_t>(x);
+    const int biased = static_cast<int>((bits >> 52) & 0x7ff);
+    if (biased == 0x7ff) return;  // inf or NaN: not representable (the callers never add them)
+    const std::uint64_t a = (bits & ((std::uint64_t{1} << 52) - 1)) |
+                            (biased ? std::uint64_t{1} << 52 : 0);  // subnormals: no hidden bit
+    const bool neg = (bits >> 63) != 0;
+    // shift = max(biased, 1) - 1075 >= -1074; as a bit position from 2^-1152, 78 .. 2123
+    const int pos = (biased ? biased : 1) - 1075 + 32 * kOffset;
+    const int limb = pos >> 5;  // 2 .. kLimbs - 3 for every finite double
+    const int bit = pos & 31;
     // split |mant| << bit (< 2^85) into 32-bit pieces via its low 32 and high 21 bits
-    const bool neg = mant < 0;
-    const std::uint64_t a = static_cast<std::uint64_t>(neg ? -mant : mant);
     const std::uint64_t lo = (a & 0xffffffffu) << bit, hi = (a >> 32) << bit;  // < 2^63, < 2^53
     const std::int64_t piece[3] = {static_cast<std::int64_t>(lo & 0xffffffffu),
                                    static_cast<std::int64_t>((lo >> 32) + (hi & 0xffffffffu)),
@@ -79,7 +83,6 @@ class ExactSum {
   }
 
  private:
-  static int floor_div(int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
   static std::int64_t floor_div64(std::int64_t a, std::int64_t b) {
     return a >= 0 ? a / b : -((-a + b - 1) / b);
   }
