@@ -17,11 +17,19 @@ function(mps_add_module name)
   cmake_parse_arguments(M "" "" "DEPS;LIBS" ${ARGN})
   file(GLOB _src CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
   add_library(mps_${name} STATIC ${_src})
-  target_include_directories(mps_${name} PUBLIC ${CMAKE_SOURCE_DIR} ${RANDOM123_INCLUDE_DIR})
+  target_include_directories(mps_${name} PUBLIC ${CMAKE_SOURCE_DIR} ${RANDOM123_INCLUDE_DIR} ${XSIMD_INCLUDE_DIR})
   foreach(d IN LISTS M_DEPS)
     target_link_libraries(mps_${name} PUBLIC mps_${d})
   endforeach()
   target_link_libraries(mps_${name} PUBLIC ${M_LIBS})
   mps_warnings(mps_${name})
   set_property(GLOBAL APPEND PROPERTY MPS_MODULES mps_${name})
+endfunction()
+
+# Sources of batched SIMD kernels (physics/materials/lanes.hpp): compiled with MPS_SIMD_FLAGS.
+# GCC 12 reports _mm512_undefined_pd() in its own avx512fintrin.h as uninitialised once inlined
+# (GCC bug 105593), hence the two -Wno- for these files only.
+function(mps_lanes_sources)
+  set_source_files_properties(${ARGN} PROPERTIES COMPILE_OPTIONS
+    "${MPS_SIMD_FLAGS};-Wno-uninitialized;-Wno-maybe-uninitialized")
 endfunction()

@@ -14,13 +14,10 @@ namespace mps {
 namespace {
 constexpr double kPi = constants::pi;
 constexpr double kEps0 = constants::vacuum_permittivity;
-constexpr double kTiny = 1e-20;
+constexpr double kTiny = 1e-20;       // A/m^2: a current density that cannot matter
 constexpr double kFnB = 6.830890e9;   // eV^-1.5 V m^-1 (Forbes & Deane 2007, emission.hpp)
 constexpr double kFnC = 1.439964e-9;  // eV^2 m V^-1
-// Fast path of advance(): the linearly implicit step's distance to the backward-Euler root,
-// relative to the step's change, at most this (see there).
-constexpr double kFastPathFraction =
-    0.05;  // A/m^2: a current density that cannot matter (1e-8 e/s/um^2)
+constexpr double kFastPathFraction = ChargingModel::kFastPathFraction;
 }  // namespace
 
 ChargingModel::ChargingModel(const Material& material, const ChargingOptions& options)

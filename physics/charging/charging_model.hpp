@@ -79,6 +79,15 @@ class ChargingModel {
   // True when nothing can change the charge (no beam currents, cold, weak field): skipped.
   bool quiet(double phi, const ChargingInputs& in) const;
 
+  // Fast path of advance(): the linearly implicit step is taken when its predicted distance to
+  // the backward-Euler root is at most this fraction of the step's change (see there).
+  static constexpr double kFastPathFraction = 0.05;
+
+  const Material& material() const { return *m_; }
+  double thermionic_cutoff() const { return t_th_cut_; }      // K (see the constructor)
+  double field_emission_cutoff() const { return f_fe_cut_; }  // V/m
+  double fowler_nordheim_bw15() const { return fn_b_w15_; }   // V/m
+
  private:
   void check_limits(ChargingStepResult& res, double charge, double phi,
                     const ChargingInputs& in) const;

@@ -9,6 +9,7 @@
 // crossing a limit invalidates the result).
 #pragma once
 
+#include "physics/charging/charging_lanes.hpp"
 #include "physics/charging/charging_model.hpp"
 #include "solver/base/process.hpp"
 
@@ -37,6 +38,7 @@ class ChargingUnit : public ProcessUnit {
   ChargingModel model_;
   ExactSum absorbed_, se_, thermionic_, field_, iterations_, field_evaporation_, breakup_,
       rayleigh_;
+  std::vector<std::size_t> rest_;  // the particles of this step that take the Newton path
 };
 
 void register_charging_unit(UnitRegistry& registry);

@@ -124,11 +124,6 @@ class Material {
 
   static constexpr double kReferenceTemperature = 298.15;  // K, h = 0
 
- private:
-  double solid_enthalpy(double T) const;  // analytic, any T (extrapolated below min)
-  double temperature_on_branch(double h, bool liquid) const;
-  double newton_on_branch(double h, bool liquid, double T) const;
-  void validate() const;
   // T(h) on one branch: segments between the cp piece bounds, uniform in h inside each one.
   struct InverseTable {
     std::vector<double> seg_h;           // enthalpy at the segment bounds (segments + 1 values)
@@ -137,6 +132,18 @@ class Material {
     std::vector<double> T, dTdh;         // node values: temperature and 1 / cp
     double eval(double h) const;         // cubic Hermite; h within [seg_h.front(), seg_h.back()]
   };
+  // The tables behind state_of() (read by the batched kernels, material_lanes.hpp). Within
+  // [table_enthalpy_min(), table_enthalpy_max()] state_of() is the table; outside it, Newton.
+  const InverseTable& solid_inverse() const { return solid_inverse_; }
+  const InverseTable& liquid_inverse() const { return liquid_inverse_; }
+  double table_enthalpy_min() const { return h_min_; }
+  double table_enthalpy_max() const { return h_max_; }
+
+ private:
+  double solid_enthalpy(double T) const;  // analytic, any T (extrapolated below min)
+  double temperature_on_branch(double h, bool liquid) const;
+  double newton_on_branch(double h, bool liquid, double T) const;
+  void validate() const;
   InverseTable build_inverse(double T_lo, double T_hi, bool liquid) const;
   MaterialData d_;
   double h_solidus_ = 0.0, h_liquidus_ = 0.0;

@@ -84,6 +84,7 @@ class ThermalModel {
   // blackbody flux sigma T^4 and are skipped (speed; see the constructor).
   double thermionic_cutoff() const { return t_th_cut_; }
   double evaporation_cutoff() const { return t_ev_cut_; }
+  double evaporation_coefficient() const { return evap_coeff_; }  // sqrt(M / (2 pi R)), SI
 
  private:
   // |d(losses)/dT| (W/K) at T for the rates r of a sphere of this diameter at potential phi.

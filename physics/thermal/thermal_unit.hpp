@@ -13,6 +13,7 @@
 // particle between test_power_on and test_power_off (validation cases).
 #pragma once
 
+#include "physics/thermal/thermal_lanes.hpp"
 #include "physics/thermal/thermal_model.hpp"
 #include "solver/base/process.hpp"
 
@@ -39,6 +40,7 @@ class ThermalUnit : public ProcessUnit {
   ThermalModel model_;
   ExactSum beam_, radiated_, thermionic_, evaporated_energy_, evaporated_mass_, melted_,
       resolidified_, substeps_;
+  std::vector<std::size_t> rest_;  // the particles of this step that take the adaptive path
 };
 
 // Resolve the material a unit section names: `material_data` (a material given as data) if

@@ -1,0 +1,124 @@
+// ChargingModel::currents and the fast path of ChargingModel::advance (the linearly implicit
+// step), as templates over the lane type (lanes.hpp; V = double is one particle). See
+// charging_lanes.hpp for their use; each line has its twin in charging_model.cpp.
+#pragma once
+
+#include <limits>
+
+#include "physics/charging/charging_model.hpp"
+#include "physics/materials/material_lanes.hpp"
+#include "solver/base/constants.hpp"
+
+namespace mps::lanes {
+
+template <class V>
+struct CurrentLanes {
+  V se, thermionic, field, total;
+  V dse, dthermionic, dfield, dtotal;
+  V curvature;
+};
+
+// ChargingModel::currents at potential phi
+template <class V>
+CurrentLanes<V> currents(const ChargingModel& model, const V& phi, const V& absorbed,
+                         const V& se_current, const V& T, const V& d) {
+  const ChargingOptions& o = model.options();
+  const Material& mat = model.material();
+  const V r = 0.5 * d;
+  CurrentLanes<V> c;
+  // slow secondaries, (1 + x) e^-x with x = phi / kT_se on a positive sphere (x = 0 otherwise)
+  const V x = max(phi, V(0.0)) / o.se_temperature_eV;
+  const V ex = exp(-x);
+  c.se = se_current * (1.0 + x) * ex;
+  c.dse = -se_current * x * ex / o.se_temperature_eV;
+  c.thermionic = c.dthermionic = V(0.0);
+  const auto hot = T > model.thermionic_cutoff();
+  if (o.thermionic && any(hot)) {
+    const auto th = lanes::thermionic(mat.richardson_constant(), mat.work_function_eV(), T, r, phi,
+                                      o.schottky, true);
+    c.thermionic = select(hot, th.current, V(0.0));
+    c.dthermionic = select(hot, th.dcurrent_dphi, V(0.0));
+  }
+  c.field = c.dfield = V(0.0);
+  const V F = -phi / r;
+  const auto emitting = (phi < 0.0) && (F > model.field_emission_cutoff());
+  if (o.field_emission && any(emitting)) {
+    // emission::fowler_nordheim and its exact slope (see ChargingModel::currents)
+    constexpr double kFnA = 1.541434e-6, kFnC = 1.439964e-9;
+    const double W = mat.work_function_eV(), B = model.fowler_nordheim_bw15();
+    const V Fs = select(emitting, F, V(1.0));  // finite on every lane
+    const V f = min(kFnC * Fs / (W * W), V(1.0));
+    const V lnf = log(f);
+    const V v = 1.0 - f + (f / 6.0) * lnf;
+    const V J = kFnA * Fs * Fs / W * exp(-v * B / Fs);
+    const V dv = -1.0 + (lnf + 1.0) / 6.0;
+    const V dlnj = 2.0 / Fs + select(f < 1.0, B / (Fs * Fs) * (v - f * dv), V(0.0));
+    const V field = 4.0 * constants::pi * r * r * J;
+    c.field = select(emitting, field, V(0.0));
+    c.dfield = select(emitting, -field * dlnj / r, V(0.0));
+  }
+  c.total = -absorbed + c.se + c.thermionic + c.field;
+  c.dtotal = c.dse + c.dthermionic + c.dfield;
+  // curvature bound (ChargingModel::currents)
+  const V kT = constants::boltzmann_eV * T;
+  auto exp_like = [](const V& I, const V& dI) {
+    return select(I > 0.0, dI * dI / select(I > 0.0, I, V(1.0)), V(0.0));
+  };
+  c.curvature = select(phi > 0.0,
+                       c.se / (o.se_temperature_eV * o.se_temperature_eV) +
+                           select(c.thermionic > 0.0, c.thermionic / (kT * kT), V(0.0)),
+                       exp_like(c.thermionic, c.dthermionic) + exp_like(c.field, c.dfield));
+  return c;
+}
+
+template <class V>
+struct LinearStep {
+  MaskOf<V> quiet;          // nothing changes the charge: left as it is
+  MaskOf<V> accepted;       // advanced by the linearly implicit step (and within every limit)
+  V charge;                 // end charge of the accepted lanes
+  V se, thermionic, field;  // emitted currents over the step (linearised, A)
+};
+
+// The fast path of ChargingModel::advance from charge q: accepted where the linearly implicit
+// step lies close to the backward-Euler root and no charging limit is passed (the scalar path
+// reports those).
+template <class V>
+LinearStep<V> linear_step(const ChargingModel& model, const V& q, const V& absorbed,
+                          const V& se_current, const V& T, const V& d, const V& f, double dt) {
+  const ChargingOptions& o = model.options();
+  constexpr double kEps0 = constants::vacuum_permittivity;
+  const V C = 2.0 * constants::pi * kEps0 * d;
+  const V phi0 = q / C + o.external_potential;
+  const V r = 0.5 * d;
+  LinearStep<V> s;
+  // ChargingModel::quiet
+  s.quiet = (absorbed == 0.0) && (se_current == 0.0);
+  if (o.thermionic) s.quiet = s.quiet && (T <= model.thermionic_cutoff());
+  if (o.field_emission)
+    s.quiet = s.quiet && ((phi0 >= 0.0) || (-phi0 / r <= model.field_emission_cutoff()));
+  const auto c = currents(model, phi0, absorbed, se_current, T, d);
+  const V phi = phi0 + dt * c.total / (C - dt * c.dtotal);
+  const V dphi = phi - phi0, slope = -dt * c.dtotal;
+  const V delta = dt * c.curvature * dphi * dphi / (2.0 * (C + slope));
+  const auto close = delta <= ChargingModel::kFastPathFraction * abs(dphi) * min(V(1.0), slope / C);
+  s.charge = C * (phi - o.external_potential);
+  s.se = c.se + c.dse * dphi;
+  s.thermionic = c.thermionic + c.dthermionic * dphi;
+  s.field = c.field + c.dfield * dphi;
+  // charging limits at the end (ChargingModel::check_limits): left to the scalar path
+  const V F = (phi - o.external_potential) / r;
+  auto limit = (F > o.field_evaporation_field);
+  const auto molten = f > 0.0;
+  limit = limit || (!molten && (0.5 * kEps0 * F * F > o.tensile_strength));
+  if (any(molten)) {
+    const V gamma = poly_eval(model.material().data().surface_tension_liquid,
+                              max(T, V(model.material().melting_point())));
+    const V rayleigh = 8.0 * constants::pi * sqrt(kEps0 * gamma * r * r * r);
+    limit = limit || (molten && (abs(s.charge) > rayleigh));
+  }
+  s.accepted = !s.quiet && close && ((phi0 > 0.0) || (abs(dphi) <= 1e-2 * abs(phi0))) && !limit &&
+               !is_nan(phi);
+  return s;
+}
+
+}  // namespace mps::lanes

@@ -1,0 +1,108 @@
+// Batched ("lane") arithmetic for the per-particle kernels of the thermal and charging units.
+//
+// The per-particle laws (material_lanes.hpp) are written once as templates over a value type V:
+// V = Vec, a SIMD batch of doubles (xsimd, https://github.com/xtensor-stack/xsimd), evaluates
+// kWidth particles at once; V = double evaluates one and is what the tests compare against the
+// scalar models. A condition is a mask (Mask, or bool for double) and a branch is a select():
+// every lane computes both sides, so each side must stay finite on the lanes that do not take it.
+//
+// The batch width is that of the instruction set the kernel files are compiled for
+// (MPS_SIMD_FLAGS in CMake, -march=native by default, like GROMACS's GMX_SIMD): 8 lanes with
+// AVX-512, 4 with AVX2, 2 with the SSE2 baseline. A particle's result depends only on its own
+// lane, never on its neighbours in the batch, so results do not depend on the number of ranks.
+#pragma once
+
+#include <xsimd/xsimd.hpp>
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+
+namespace mps::lanes {
+
+using Vec = xsimd::batch<double>;
+using Mask = xsimd::batch_bool<double>;
+inline constexpr std::size_t kWidth = Vec::size;
+
+// One lane: double and bool.
+inline double select(bool m, double a, double b) {
+  return m ? a : b;
+}
+inline bool any(bool m) {
+  return m;
+}
+inline double gather(const double* table, double index) {
+  return table[static_cast<std::size_t>(index)];
+}
+inline double sqrt(double x) {
+  return std::sqrt(x);
+}
+inline double cbrt(double x) {
+  return std::cbrt(x);
+}
+inline double exp(double x) {
+  return std::exp(x);
+}
+inline double log(double x) {
+  return std::log(x);
+}
+inline double abs(double x) {
+  return std::fabs(x);
+}
+inline double floor(double x) {
+  return std::floor(x);
+}
+inline double min(double a, double b) {
+  return a < b ? a : b;
+}
+inline double max(double a, double b) {
+  return a > b ? a : b;
+}
+inline bool is_nan(double x) {
+  return std::isnan(x);
+}
+
+// kWidth lanes.
+inline Vec select(const Mask& m, const Vec& a, const Vec& b) {
+  return xsimd::select(m, a, b);
+}
+inline bool any(const Mask& m) {
+  return xsimd::any(m);
+}
+// table[index] lane by lane; index holds whole numbers (as doubles) within the table
+inline Vec gather(const double* table, const Vec& index) {
+  return Vec::gather(table, xsimd::batch_cast<std::int64_t>(index));
+}
+inline Vec sqrt(const Vec& x) {
+  return xsimd::sqrt(x);
+}
+inline Vec cbrt(const Vec& x) {
+  return xsimd::cbrt(x);
+}
+inline Vec exp(const Vec& x) {
+  return xsimd::exp(x);
+}
+inline Vec log(const Vec& x) {
+  return xsimd::log(x);
+}
+inline Vec abs(const Vec& x) {
+  return xsimd::abs(x);
+}
+inline Vec floor(const Vec& x) {
+  return xsimd::floor(x);
+}
+inline Vec min(const Vec& a, const Vec& b) {
+  return xsimd::min(a, b);
+}
+inline Vec max(const Vec& a, const Vec& b) {
+  return xsimd::max(a, b);
+}
+inline Mask is_nan(const Vec& x) {
+  return xsimd::isnan(x);
+}
+
+// The mask type of a value type.
+template <class V>
+using MaskOf = decltype(V() < V());
+
+}  // namespace mps::lanes

@@ -1,0 +1,74 @@
+// Batched driver of the thermal unit's fast path (thermal_lanes.hpp). Compiled with the SIMD
+// flags (physics/thermal/CMakeLists.txt): this is where the batch width is chosen.
+#include "physics/thermal/thermal_lanes.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "physics/materials/lane_block.hpp"
+#include "physics/thermal/single_euler.hpp"
+#include "solver/base/constants.hpp"
+
+namespace mps {
+
+using lanes::kWidth;
+using lanes::Vec;
+
+void advance_single_euler(const ThermalModel& model, const ThermalLaneFields& p, std::size_t n,
+                          double dt, ThermalLaneTallies& t, std::vector<std::size_t>& rest) {
+  constexpr double k2pe0 = 2.0 * constants::pi * constants::vacuum_permittivity;
+  lanes::LaneSums beam, radiated, thermionic, evaporated_energy, evaporated_mass;
+  for (std::size_t i0 = 0; i0 < n; i0 += kWidth) {
+    const lanes::Block b{i0, std::min(kWidth, n - i0)};
+    Vec power = b.load(p.beam_power);
+    if (p.test_power != 0.0) {
+      alignas(64) std::array<double, kWidth> test;
+      for (std::size_t l = 0; l < kWidth; ++l)
+        test[l] =
+            p.state[i0 + std::min(l, b.count - 1)] == ParticleState::flying ? p.test_power : 0.0;
+      power += Vec::load_aligned(test.data());
+    }
+    const Vec h0 = b.load(p.h), T0 = b.load(p.T), f0 = b.load(p.f), m0 = b.load(p.m),
+              d0 = b.load(p.d);
+    const Vec phi = b.load(p.charge) / (k2pe0 * d0);  // q / (4 pi eps0 r)
+    const auto r = lanes::single_euler(model, h0, T0, f0, m0, d0, power, phi, dt);
+    const auto ok = r.accepted;
+    b.append_where(!ok, rest);
+    t.substeps += b.count_where(ok);
+    const Vec zero(0.0);
+    beam.add(b, select(ok, dt * power, zero));
+    radiated.add(b, select(ok, dt * r.radiated, zero));
+    thermionic.add(b, select(ok, dt * r.thermionic, zero));
+    evaporated_energy.add(b, select(ok, dt * r.evaporation, zero));
+    // the mass actually removed (exact by Sterbenz's lemma, as in ThermalUnit::apply)
+    evaporated_mass.add(b, select(ok, m0 - r.m, zero));
+    // on the start's branch a molten particle stays molten and a solid one solid: no melting or
+    // re-solidification event happens on this path
+    b.store(p.molten, select(ok && (f0 > 0.0), b.load(p.molten) + dt, b.load(p.molten)));
+    const Vec peak = b.load(p.peak);
+    b.store(p.peak, select(ok, lanes::max(peak, lanes::max(T0, r.T)), peak));
+    b.store(p.h, select(ok, r.h, h0));
+    b.store(p.T, select(ok, r.T, T0));
+    b.store(p.f, select(ok, r.f, f0));
+    b.store(p.m, select(ok, r.m, m0));
+    b.store(p.d, select(ok, r.d, d0));
+  }
+  beam.merge_into(*t.beam);
+  radiated.merge_into(*t.radiated);
+  thermionic.merge_into(*t.thermionic);
+  evaporated_energy.merge_into(*t.evaporated_energy);
+  evaporated_mass.merge_into(*t.evaporated_mass);
+}
+
+const char* lanes_instruction_set() {
+  return xsimd::default_arch::name();
+}
+std::size_t lanes_width() {
+  return kWidth;
+}
+bool lanes_supported_here() {
+  return xsimd::available_architectures().best >= xsimd::default_arch::version();
+}
+
+}  // namespace mps

@@ -1,0 +1,47 @@
+// Batched fast path of the thermal unit.
+//
+// Most particles, and all those outside the beam, take ThermalModel::advance's one-evaluation
+// path over the whole step: one Euler step whose error, predicted from the loss slope, is below a
+// tenth of the tolerance and which stays on its branch of h(T). single_euler() is that path as a
+// template over the lane type (lanes.hpp): the lanes that qualify are advanced, the others
+// (stiff losses, crossing the melting point, fresh particles, states outside the enthalpy
+// tables) are returned to the caller, which runs the full adaptive ThermalModel::advance on
+// them. So a particle's update is the same model and the same error contract either way, and
+// which path it takes depends only on its own state.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "physics/thermal/thermal_model.hpp"
+#include "solver/base/exact_sum.hpp"
+#include "solver/particles/particle_store.hpp"
+
+namespace mps {
+
+// The particle fields the batched update reads and writes (the unit's arrays).
+struct ThermalLaneFields {
+  double *h, *T, *f, *m, *d, *peak, *molten;
+  const double *beam_power, *charge;
+  const ParticleState* state;
+  double test_power = 0.0;  // W added to every flying particle (validation), 0 outside its window
+};
+
+struct ThermalLaneTallies {
+  ExactSum *beam, *radiated, *thermionic, *evaporated_energy, *evaporated_mass;
+  std::uint64_t substeps = 0;
+};
+
+// Advances over dt every particle of [0, n) that qualifies for the single Euler step and appends
+// the indices of the others to `rest`, in increasing order.
+void advance_single_euler(const ThermalModel& model, const ThermalLaneFields& p, std::size_t n,
+                          double dt, ThermalLaneTallies& tallies, std::vector<std::size_t>& rest);
+
+// The instruction set the batched kernels were compiled for (e.g. "avx512bw"), its lane count,
+// and whether this CPU runs it.
+const char* lanes_instruction_set();
+std::size_t lanes_width();
+bool lanes_supported_here();
+
+}  // namespace mps
