@@ -36,4 +36,17 @@ struct ChargingLaneTallies {
 void advance_linear_step(const ChargingModel& model, const ChargingLaneFields& p, std::size_t n,
                          double dt, ChargingLaneTallies& tallies, std::vector<std::size_t>& rest);
 
+// A particle that passed a charging limit during its step (ChargingModel::check_limits).
+struct ChargingLimitHit {
+  std::size_t index;
+  bool field_evaporation, breakup, rayleigh;
+};
+
+// The full implicit update (ChargingModel::advance) of the particles `which`, batched: kWidth
+// of them at a time, each lane iterating to its own convergence. Limits passed are appended to
+// `hits` in the order of `which`.
+void advance_implicit(const ChargingModel& model, const ChargingLaneFields& p,
+                      const std::vector<std::size_t>& which, double dt,
+                      ChargingLaneTallies& tallies, std::vector<ChargingLimitHit>& hits);
+
 }  // namespace mps

@@ -89,8 +89,6 @@ class ChargingModel {
   double fowler_nordheim_bw15() const { return fn_b_w15_; }   // V/m
 
  private:
-  void check_limits(ChargingStepResult& res, double charge, double phi,
-                    const ChargingInputs& in) const;
   const Material* m_;
   ChargingOptions o_;
   double t_th_cut_ = 0.0;  // K, thermionic current density < 1e-20 A/m^2 below

@@ -24,47 +24,42 @@ void ChargingUnit::apply(Stage, ParticleStore& p, const StepContext& ctx) {
   const auto& ids = p.ids();
   const bool window = ctx.time >= p_.test_on && ctx.time < p_.test_off;
   // Batched fast path first (charging_lanes.hpp): quiet particles and those the linearly
-  // implicit step carries; the rest take the Newton iteration below.
+  // implicit step carries; then the full implicit update of the rest, batched as well.
+  const ChargingLaneFields fields{q,
+                                  Ia,
+                                  Ise,
+                                  T,
+                                  d,
+                                  f,
+                                  st,
+                                  window ? p_.test_absorbed_current : 0.0,
+                                  window ? p_.test_se_current : 0.0};
   ChargingLaneTallies lt{&absorbed_, &se_, &thermionic_, &field_};
   rest_.clear();
-  advance_linear_step(model_,
-                      {q, Ia, Ise, T, d, f, st, window ? p_.test_absorbed_current : 0.0,
-                       window ? p_.test_se_current : 0.0},
-                      n, ctx.dt, lt, rest_);
-  std::uint64_t iterations = lt.iterations;
-  for (const std::size_t i : rest_) {
-    const bool test = window && st[i] == ParticleState::flying;
-    ChargingInputs in;
-    in.absorbed_current = Ia[i] + (test ? p_.test_absorbed_current : 0.0);
-    in.se_current = Ise[i] + (test ? p_.test_se_current : 0.0);
-    in.temperature = T[i];
-    in.diameter = d[i];
-    in.liquid_fraction = f[i];
-    if (model_.quiet(model_.potential(q[i], d[i]), in)) continue;
-    const ChargingStepResult r = model_.advance(q[i], in, ctx.dt);
-    absorbed_.add(in.absorbed_current * ctx.dt);
-    se_.add(r.end.se * ctx.dt);
-    thermionic_.add(r.end.thermionic * ctx.dt);
-    field_.add(r.end.field * ctx.dt);
-    iterations += static_cast<std::uint64_t>(r.iterations);
-    if (r.field_evaporation) field_evaporation_.add(1.0);
-    if (r.breakup) breakup_.add(1.0);
-    if (r.rayleigh) rayleigh_.add(1.0);
-    if (p_.stop_on_limit && (r.field_evaporation || r.breakup || r.rayleigh)) {
-      const double phi = model_.potential(q[i], d[i]);
-      throw RuntimeError(fmt::format(
-          "charging: particle {} at step {} passed the {} limit (Q = {:.4g} C, phi = {:.4g} V, "
-          "surface field {:.4g} V/m, T = {:.1f} K, liquid fraction {:.2f}; Rayleigh charge "
-          "{:.4g} C)",
-          ids[i], ctx.step,
-          r.rayleigh  ? "Rayleigh"
-          : r.breakup ? "electrostatic break-up"
-                      : "ion field-evaporation",
-          q[i], phi, 2.0 * (phi - p_.model.external_potential) / d[i], T[i], f[i],
-          model_.rayleigh_charge(d[i], T[i])));
-    }
+  hits_.clear();
+  advance_linear_step(model_, fields, n, ctx.dt, lt, rest_);
+  advance_implicit(model_, fields, rest_, ctx.dt, lt, hits_);
+  iterations_.add(static_cast<double>(lt.iterations));
+  for (const ChargingLimitHit& h : hits_) {
+    if (h.field_evaporation) field_evaporation_.add(1.0);
+    if (h.breakup) breakup_.add(1.0);
+    if (h.rayleigh) rayleigh_.add(1.0);
   }
-  iterations_.add(static_cast<double>(iterations));
+  if (p_.stop_on_limit && !hits_.empty()) {
+    const ChargingLimitHit& h = hits_.front();
+    const std::size_t i = h.index;
+    const double phi = model_.potential(q[i], d[i]);
+    throw RuntimeError(fmt::format(
+        "charging: particle {} at step {} passed the {} limit (Q = {:.4g} C, phi = {:.4g} V, "
+        "surface field {:.4g} V/m, T = {:.1f} K, liquid fraction {:.2f}; Rayleigh charge "
+        "{:.4g} C)",
+        ids[i], ctx.step,
+        h.rayleigh  ? "Rayleigh"
+        : h.breakup ? "electrostatic break-up"
+                    : "ion field-evaporation",
+        q[i], phi, 2.0 * (phi - p_.model.external_potential) / d[i], T[i], f[i],
+        model_.rayleigh_charge(d[i], T[i])));
+  }
 }
 
 std::vector<TallyRef> ChargingUnit::tallies() {

@@ -18,6 +18,22 @@ struct CurrentLanes {
   V curvature;
 };
 
+// a where m, b elsewhere, field by field
+template <class V, class M>
+CurrentLanes<V> select_currents(const M& m, const CurrentLanes<V>& a, const CurrentLanes<V>& b) {
+  CurrentLanes<V> c;
+  c.se = select(m, a.se, b.se);
+  c.thermionic = select(m, a.thermionic, b.thermionic);
+  c.field = select(m, a.field, b.field);
+  c.total = select(m, a.total, b.total);
+  c.dse = select(m, a.dse, b.dse);
+  c.dthermionic = select(m, a.dthermionic, b.dthermionic);
+  c.dfield = select(m, a.dfield, b.dfield);
+  c.dtotal = select(m, a.dtotal, b.dtotal);
+  c.curvature = select(m, a.curvature, b.curvature);
+  return c;
+}
+
 // ChargingModel::currents at potential phi
 template <class V>
 CurrentLanes<V> currents(const ChargingModel& model, const V& phi, const V& absorbed,

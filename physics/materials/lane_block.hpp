@@ -15,14 +15,10 @@ namespace mps::lanes {
 // kWidth consecutive particles from i0; a short tail block repeats its last particle (the
 // copies' results are discarded).
 inline std::array<double, kWidth> values(const Vec& v) {
-  alignas(64) std::array<double, kWidth> x;
-  v.store_aligned(x.data());
-  return x;
+  return to_array(v);
 }
 inline std::array<bool, kWidth> flags(const Mask& m) {
-  alignas(64) std::array<bool, kWidth> x;
-  m.store_aligned(x.data());
-  return x;
+  return to_array(m);
 }
 
 struct Block {

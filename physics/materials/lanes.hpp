@@ -14,6 +14,7 @@
 
 #include <xsimd/xsimd.hpp>
 
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -99,6 +100,24 @@ inline Vec max(const Vec& a, const Vec& b) {
 }
 inline Mask is_nan(const Vec& x) {
   return xsimd::isnan(x);
+}
+
+// Lane values as an array (1 lane for double).
+inline std::array<double, 1> to_array(double x) {
+  return {x};
+}
+inline std::array<bool, 1> to_array(bool x) {
+  return {x};
+}
+inline std::array<double, kWidth> to_array(const Vec& v) {
+  alignas(64) std::array<double, kWidth> x;
+  v.store_aligned(x.data());
+  return x;
+}
+inline std::array<bool, kWidth> to_array(const Mask& m) {
+  alignas(64) std::array<bool, kWidth> x;
+  m.store_aligned(x.data());
+  return x;
 }
 
 // The mask type of a value type.
