@@ -87,8 +87,6 @@ class ThermalModel {
   double evaporation_coefficient() const { return evap_coeff_; }  // sqrt(M / (2 pi R)), SI
 
  private:
-  // |d(losses)/dT| (W/K) at T for the rates r of a sphere of this diameter at potential phi.
-  double loss_slope(double T, const ThermalRates& r, double phi, double diameter) const;
   const Material* m_;
   ThermalOptions o_;
   double t_th_cut_ = 0.0, t_ev_cut_ = 0.0;
