@@ -3,14 +3,22 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <string>
 
+#include "physics/thermal/thermal_lanes.hpp"
 #include "physics/thermal/thermal_unit.hpp"
 #include "solver/base/errors.hpp"
 
 namespace mps {
 
 ChargingUnit::ChargingUnit(Material material, const ChargingUnitParams& p)
-    : material_(std::move(material)), p_(p), model_(material_, p.model) {}
+    : material_(std::move(material)), p_(p), model_(material_, p.model) {
+  if (!lanes_supported_here())
+    throw RuntimeError(std::string("charging: mpstream was built for the ") +
+                       lanes_instruction_set() +
+                       " instruction set, which this CPU lacks: rebuild on this machine or "
+                       "configure with -DMPS_SIMD_FLAGS=-march=x86-64 (README, Set up)");
+}
 
 void ChargingUnit::apply(Stage, ParticleStore& p, const StepContext& ctx) {
   const std::size_t n = p.size();

@@ -16,7 +16,7 @@ ThermalUnit::ThermalUnit(Material material, const ThermalUnitParams& p)
     throw RuntimeError(std::string("thermal: mpstream was built for the ") +
                        lanes_instruction_set() +
                        " instruction set, which this CPU lacks: rebuild on this machine or "
-                       "configure with -DMPS_SIMD_FLAGS=-march=x86-64 (README, Building)");
+                       "configure with -DMPS_SIMD_FLAGS=-march=x86-64 (README, Set up)");
 }
 
 void ThermalUnit::apply(Stage, ParticleStore& p, const StepContext& ctx) {
