@@ -15,7 +15,9 @@ using lanes::Vec;
 
 void advance_linear_step(const ChargingModel& model, const ChargingLaneFields& p, std::size_t n,
                          double dt, ChargingLaneTallies& t, std::vector<std::size_t>& rest) {
-  lanes::LaneSums absorbed, se, thermionic, field;
+  // (one set of bins per thread, reused: every call leaves them empty)
+  thread_local std::array<ExactSumBins, 4> bins;
+  lanes::LaneSums absorbed{bins[0]}, se{bins[1]}, thermionic{bins[2]}, field{bins[3]};
   const bool test = p.test_absorbed != 0.0 || p.test_se != 0.0;
   for (std::size_t i0 = 0; i0 < n; i0 += kWidth) {
     const lanes::Block b{i0, std::min(kWidth, n - i0)};
@@ -50,7 +52,9 @@ void advance_linear_step(const ChargingModel& model, const ChargingLaneFields& p
 void advance_implicit(const ChargingModel& model, const ChargingLaneFields& p,
                       const std::vector<std::size_t>& which, double dt, ChargingLaneTallies& t,
                       std::vector<ChargingLimitHit>& hits) {
-  lanes::LaneSums absorbed, se, thermionic, field;
+  // (one set of bins per thread, reused: every call leaves them empty)
+  thread_local std::array<ExactSumBins, 4> bins;
+  lanes::LaneSums absorbed{bins[0]}, se{bins[1]}, thermionic{bins[2]}, field{bins[3]};
   for (std::size_t k0 = 0; k0 < which.size(); k0 += kWidth) {
     const lanes::Block b{k0, std::min(kWidth, which.size() - k0)};
     // gather the particles into lanes (a short batch repeats its last particle)

@@ -50,18 +50,30 @@ struct Block {
   }
 };
 
-// Exact sums of per-particle values given lane by lane: one ExactSum per lane slot, so that
-// consecutive adds go to different accumulators (no chain of dependent read-modify-writes on
-// the same limbs), merged exactly at the end. Lanes not to be counted carry 0 (add ignores it).
+// Exact sum of per-particle values given lane by lane: each lane's double split into biased
+// exponent and signed mantissa in the batch, then one integer add per lane into `bins`
+// (ExactSumBins), merged exactly into the tally at the end. Lanes not to be counted carry 0.
+static_assert(kWidth <= ExactSumBins::kSlots, "one bin slot per lane");
 struct LaneSums {
-  std::array<ExactSum, kWidth> lane;
+  ExactSumBins& bins;
   void add(const Block& b, const Vec& v) {
-    const auto x = values(v);
-    for (std::size_t l = 0; l < b.count; ++l) lane[l].add(x[l]);
+    if (!any(v != 0.0)) return;  // e.g. the beam heat of a batch outside the beam
+    using I = xsimd::batch<std::int64_t>;
+    const I bits = xsimd::bitwise_cast<I>(v);
+    I e = (bits >> 52) & I(0x7ff);
+    I mant = (bits & I((std::int64_t{1} << 52) - 1)) |
+             xsimd::select(e != I(0), I(std::int64_t{1} << 52), I(0));  // subnormals: no hidden bit
+    mant = xsimd::select(bits < I(0), -mant, mant);
+    const auto special = e == I(0x7ff);  // inf, NaN: not representable (never added)
+    mant = xsimd::select(special, I(0), mant);
+    e = xsimd::select(special, I(0), e);
+    alignas(64) std::array<std::int64_t, kWidth> ex, mx;
+    e.store_aligned(ex.data());
+    mant.store_aligned(mx.data());
+    for (std::size_t l = 0; l < b.count; ++l)
+      bins.add(static_cast<int>(l), static_cast<int>(ex[l]), mx[l]);
   }
-  void merge_into(ExactSum& s) const {
-    for (const auto& l : lane) s.add(l);
-  }
+  void merge_into(ExactSum& s) { bins.flush_into(s); }
 };
 
 }  // namespace mps::lanes

@@ -18,7 +18,10 @@ using lanes::Vec;
 void advance_single_euler(const ThermalModel& model, const ThermalLaneFields& p, std::size_t n,
                           double dt, ThermalLaneTallies& t, std::vector<std::size_t>& rest) {
   constexpr double k2pe0 = 2.0 * constants::pi * constants::vacuum_permittivity;
-  lanes::LaneSums beam, radiated, thermionic, evaporated_energy, evaporated_mass;
+  // (one set of bins per thread, reused: every call leaves them empty)
+  thread_local std::array<ExactSumBins, 5> bins;
+  lanes::LaneSums beam{bins[0]}, radiated{bins[1]}, thermionic{bins[2]}, evaporated_energy{bins[3]},
+      evaporated_mass{bins[4]};
   for (std::size_t i0 = 0; i0 < n; i0 += kWidth) {
     const lanes::Block b{i0, std::min(kWidth, n - i0)};
     Vec power = b.load(p.beam_power);

@@ -8,11 +8,13 @@
 // MPI_SUM of int64 limbs, which is exact and associative.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 namespace mps {
 
@@ -33,13 +35,18 @@ class ExactSum {
     if (biased == 0x7ff) return;  // inf or NaN: not representable (the callers never add them)
     const std::uint64_t a = (bits & ((std::uint64_t{1} << 52) - 1)) |
                             (biased ? std::uint64_t{1} << 52 : 0);  // subnormals: no hidden bit
-    const bool neg = (bits >> 63) != 0;
-    // shift = max(biased, 1) - 1075 >= -1074; as a bit position from 2^-1152, 78 .. 2123
+    add_scaled((bits >> 63) != 0, a, biased);
+  }
+  // Adds (-1)^neg a 2^(max(biased, 1) - 1075) exactly, for any a < 2^63: a double's mantissa
+  // with its biased exponent, or a sum of up to 1024 of them with the same exponent
+  // (ExactSumBins).
+  void add_scaled(bool neg, std::uint64_t a, int biased) {
+    // as a bit position from 2^-1152: 78 .. 2123
     const int pos = (biased ? biased : 1) - 1075 + 32 * kOffset;
-    const int limb = pos >> 5;  // 2 .. kLimbs - 3 for every finite double
+    const int limb = pos >> 5;  // 2 .. kLimbs - 3: a << bit < 2^95 spans three limbs
     const int bit = pos & 31;
-    // split |mant| << bit (< 2^85) into 32-bit pieces via its low 32 and high 21 bits
-    const std::uint64_t lo = (a & 0xffffffffu) << bit, hi = (a >> 32) << bit;  // < 2^63, < 2^53
+    // split a << bit into 32-bit pieces via its low and high 32 bits
+    const std::uint64_t lo = (a & 0xffffffffu) << bit, hi = (a >> 32) << bit;  // < 2^63, < 2^62
     const std::int64_t piece[3] = {static_cast<std::int64_t>(lo & 0xffffffffu),
                                    static_cast<std::int64_t>((lo >> 32) + (hi & 0xffffffffu)),
                                    static_cast<std::int64_t>(hi >> 32)};
@@ -50,7 +57,10 @@ class ExactSum {
     for (int k = 0; k < kLimbs; ++k) limbs_[k] += o.limbs_[k];
     normalize();
   }
-  ExactSum& operator+=(double x) { add(x); return *this; }
+  ExactSum& operator+=(double x) {
+    add(x);
+    return *this;
+  }
 
   // Carry so that each limb is in [0, 2^32) except the top one, which keeps the sign.
   void normalize() {
@@ -68,13 +78,17 @@ class ExactSum {
     c.normalize();
     long double r = 0.0L;
     for (int k = kLimbs - 1; k >= 0; --k)
-      if (c.limbs_[k] != 0) r += std::ldexp(static_cast<long double>(c.limbs_[k]), 32 * (k - kOffset));
+      if (c.limbs_[k] != 0)
+        r += std::ldexp(static_cast<long double>(c.limbs_[k]), 32 * (k - kOffset));
     return static_cast<double>(r);
   }
 
   std::int64_t* limbs() { return limbs_.data(); }
   const std::int64_t* limbs() const { return limbs_.data(); }
-  void clear() { limbs_.fill(0); adds_ = 0; }
+  void clear() {
+    limbs_.fill(0);
+    adds_ = 0;
+  }
   friend bool operator==(const ExactSum& a, const ExactSum& b) {
     ExactSum x = a, y = b;
     x.normalize();
@@ -88,6 +102,54 @@ class ExactSum {
   }
   std::array<std::int64_t, kLimbs> limbs_{};
   std::uint32_t adds_ = 0;
+};
+
+// Exact sums of many doubles from SIMD lanes (the thermal and charging units' batched kernels),
+// cheaper per value than ExactSum::add: each value's signed mantissa is added to a bin of its
+// biased exponent (the "large superaccumulator" of Neal 2015), one integer add. A bin holds
+// the sum of at most 1024 mantissas (< 2^63), so each slot's bins are flushed into the exact
+// sum every 1024 adds, over the exponent range the slot touched. Slots (one per lane) keep
+// consecutive adds independent of each other.
+class ExactSumBins {
+ public:
+  static constexpr int kSlots = 8;  // lanes, at most
+  static constexpr int kBins = 2048;
+  ExactSumBins() : bins_(static_cast<std::size_t>(kSlots) * kBins, 0) { reset(); }
+  // adds (-1)^sign mant 2^(max(biased, 1) - 1075) to `slot`: mant < 2^53, biased < 2047
+  void add(int slot, int biased, std::int64_t signed_mant) {
+    bins_[static_cast<std::size_t>(slot) * kBins + static_cast<std::size_t>(biased)] += signed_mant;
+    lo_[slot] = std::min(lo_[slot], biased);
+    hi_[slot] = std::max(hi_[slot], biased);
+    if (++adds_[slot] == 1024) flush(slot);
+  }
+  // moves everything into `sum` (exactly) and empties the bins
+  void flush_into(ExactSum& sum) {
+    for (int s = 0; s < kSlots; ++s) flush(s);
+    sum.add(total_);
+    total_.clear();
+  }
+
+ private:
+  void flush(int slot) {
+    std::int64_t* b = bins_.data() + static_cast<std::size_t>(slot) * kBins;
+    for (int e = lo_[slot]; e <= hi_[slot]; ++e) {
+      if (b[e] == 0) continue;
+      total_.add_scaled(b[e] < 0, static_cast<std::uint64_t>(b[e] < 0 ? -b[e] : b[e]), e);
+      b[e] = 0;
+    }
+    lo_[slot] = kBins;
+    hi_[slot] = -1;
+    adds_[slot] = 0;
+  }
+  void reset() {
+    lo_.fill(kBins);
+    hi_.fill(-1);
+    adds_.fill(0);
+  }
+  std::vector<std::int64_t> bins_;
+  std::array<int, kSlots> lo_, hi_;
+  std::array<unsigned, kSlots> adds_;
+  ExactSum total_;
 };
 
 }  // namespace mps

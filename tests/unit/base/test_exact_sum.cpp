@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <random>
 #include <vector>
 
@@ -13,7 +15,8 @@ TEST(ExactSum, OrderIndependentAndExact) {
   std::mt19937_64 gen(7);
   std::uniform_real_distribution<double> u(-1.0, 1.0);
   std::vector<double> v;
-  for (int i = 0; i < 20000; ++i) v.push_back(u(gen) * std::pow(10.0, static_cast<int>(u(gen) * 30)));
+  for (int i = 0; i < 20000; ++i)
+    v.push_back(u(gen) * std::pow(10.0, static_cast<int>(u(gen) * 30)));
   ExactSum a, b;
   for (double x : v) a.add(x);
   std::shuffle(v.begin(), v.end(), gen);
@@ -54,4 +57,32 @@ TEST(ExactSum, SubnormalsAndLarge) {
   s.add(1.7976931348623157e308);
   s.add(-1.7976931348623157e308);
   EXPECT_EQ(s.value(), 4.9406564584124654e-324);
+}
+
+TEST(ExactSumBins, EqualsExactSumBitForBit) {
+  // values of every sign and magnitude (subnormals, zeros, 1e-300 .. 1e300), more than 1024 per
+  // slot so that the bins are flushed on the way; the binned sum must equal ExactSum exactly
+  std::mt19937_64 gen(3);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  mps::ExactSumBins bins;
+  ExactSum direct, binned;
+  for (int i = 0; i < 40000; ++i) {
+    double x = u(gen) * std::pow(10.0, static_cast<int>(u(gen) * 300));
+    if (i % 97 == 0) x = 0.0;
+    if (i % 89 == 0) x = 4.9406564584124654e-324 * (i % 7);
+    direct.add(x);
+    const auto bits = std::bit_cast<std::uint64_t>(x);
+    const int biased = static_cast<int>((bits >> 52) & 0x7ff);
+    std::int64_t mant = static_cast<std::int64_t>(bits & ((std::uint64_t{1} << 52) - 1)) |
+                        (biased ? std::int64_t{1} << 52 : 0);
+    if (bits >> 63) mant = -mant;
+    bins.add(i % mps::ExactSumBins::kSlots, biased, mant);
+  }
+  bins.flush_into(binned);
+  EXPECT_TRUE(binned == direct);
+  EXPECT_EQ(binned.value(), direct.value());
+  // flushing leaves the bins empty
+  ExactSum again;
+  bins.flush_into(again);
+  EXPECT_EQ(again.value(), 0.0);
 }
