@@ -101,8 +101,7 @@ ChargeStep<V> implicit_step(const ChargingModel& model, const V& q, const V& abs
         const M newton = (E > 0.0) && (A > 0.0);
         const V Es = select(newton, E, V(1.0)), As = select(newton, A, V(1.0));
         const V dG = dt * c.dtotal / Es - C / As;
-        V next = select(newton, x - (log(Es) - log(As)) / dG,
-                        V(std::numeric_limits<double>::quiet_NaN()));
+        V next = select(newton, x - log(Es / As) / dG, V(std::numeric_limits<double>::quiet_NaN()));
         // converged: the Newton correction is below the tolerance; keep x, where the currents
         // were just evaluated
         const M converged = active && (abs(next - x) <= o.tolerance * (1.0 + abs(x)));

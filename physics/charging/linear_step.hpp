@@ -40,13 +40,14 @@ CurrentLanes<V> currents(const ChargingModel& model, const V& phi, const V& abso
                          const V& se_current, const V& T, const V& d) {
   const ChargingOptions& o = model.options();
   const Material& mat = model.material();
-  const V r = 0.5 * d;
+  const V r = 0.5 * d, inv_r = 2.0 / d;
+  const double inv_se_T = 1.0 / o.se_temperature_eV;
   CurrentLanes<V> c;
   // slow secondaries, (1 + x) e^-x with x = phi / kT_se on a positive sphere (x = 0 otherwise)
-  const V x = max(phi, V(0.0)) / o.se_temperature_eV;
+  const V x = max(phi, V(0.0)) * inv_se_T;
   const V ex = exp(-x);
   c.se = se_current * (1.0 + x) * ex;
-  c.dse = -se_current * x * ex / o.se_temperature_eV;
+  c.dse = -se_current * x * ex * inv_se_T;
   c.thermionic = c.dthermionic = V(0.0);
   const auto hot = T > model.thermionic_cutoff();
   if (o.thermionic && any(hot)) {
@@ -56,22 +57,23 @@ CurrentLanes<V> currents(const ChargingModel& model, const V& phi, const V& abso
     c.dthermionic = select(hot, th.dcurrent_dphi, V(0.0));
   }
   c.field = c.dfield = V(0.0);
-  const V F = -phi / r;
+  const V F = -phi * inv_r;
   const auto emitting = (phi < 0.0) && (F > model.field_emission_cutoff());
   if (o.field_emission && any(emitting)) {
     // emission::fowler_nordheim and its exact slope (see ChargingModel::currents)
     constexpr double kFnA = 1.541434e-6, kFnC = 1.439964e-9;
     const double W = mat.work_function_eV(), B = model.fowler_nordheim_bw15();
     const V Fs = select(emitting, F, V(1.0));  // finite on every lane
-    const V f = min(kFnC * Fs / (W * W), V(1.0));
+    const V inv_F = 1.0 / Fs;
+    const V f = min((kFnC / (W * W)) * Fs, V(1.0));
     const V lnf = log(f);
-    const V v = 1.0 - f + (f / 6.0) * lnf;
-    const V J = kFnA * Fs * Fs / W * exp(-v * B / Fs);
-    const V dv = -1.0 + (lnf + 1.0) / 6.0;
-    const V dlnj = 2.0 / Fs + select(f < 1.0, B / (Fs * Fs) * (v - f * dv), V(0.0));
+    const V v = 1.0 - f + (1.0 / 6.0) * f * lnf;
+    const V J = (kFnA / W) * Fs * Fs * exp(-v * B * inv_F);
+    const V dv = -1.0 + (1.0 / 6.0) * (lnf + 1.0);
+    const V dlnj = 2.0 * inv_F + select(f < 1.0, B * inv_F * inv_F * (v - f * dv), V(0.0));
     const V field = 4.0 * constants::pi * r * r * J;
     c.field = select(emitting, field, V(0.0));
-    c.dfield = select(emitting, -field * dlnj / r, V(0.0));
+    c.dfield = select(emitting, -field * dlnj * inv_r, V(0.0));
   }
   c.total = -absorbed + c.se + c.thermionic + c.field;
   c.dtotal = c.dse + c.dthermionic + c.dfield;
@@ -80,10 +82,10 @@ CurrentLanes<V> currents(const ChargingModel& model, const V& phi, const V& abso
   auto exp_like = [](const V& I, const V& dI) {
     return select(I > 0.0, dI * dI / select(I > 0.0, I, V(1.0)), V(0.0));
   };
-  c.curvature = select(phi > 0.0,
-                       c.se / (o.se_temperature_eV * o.se_temperature_eV) +
-                           select(c.thermionic > 0.0, c.thermionic / (kT * kT), V(0.0)),
-                       exp_like(c.thermionic, c.dthermionic) + exp_like(c.field, c.dfield));
+  c.curvature = select(
+      phi > 0.0,
+      c.se * (inv_se_T * inv_se_T) + select(c.thermionic > 0.0, c.thermionic / (kT * kT), V(0.0)),
+      exp_like(c.thermionic, c.dthermionic) + exp_like(c.field, c.dfield));
   return c;
 }
 
@@ -103,8 +105,8 @@ LinearStep<V> linear_step(const ChargingModel& model, const V& q, const V& absor
                           const V& se_current, const V& T, const V& d, const V& f, double dt) {
   const ChargingOptions& o = model.options();
   constexpr double kEps0 = constants::vacuum_permittivity;
-  const V C = 2.0 * constants::pi * kEps0 * d;
-  const V phi0 = q / C + o.external_potential;
+  const V C = 2.0 * constants::pi * kEps0 * d, inv_C = 1.0 / C;
+  const V phi0 = q * inv_C + o.external_potential;
   const V r = 0.5 * d;
   LinearStep<V> s;
   // ChargingModel::quiet
@@ -116,13 +118,14 @@ LinearStep<V> linear_step(const ChargingModel& model, const V& q, const V& absor
   const V phi = phi0 + dt * c.total / (C - dt * c.dtotal);
   const V dphi = phi - phi0, slope = -dt * c.dtotal;
   const V delta = dt * c.curvature * dphi * dphi / (2.0 * (C + slope));
-  const auto close = delta <= ChargingModel::kFastPathFraction * abs(dphi) * min(V(1.0), slope / C);
+  const auto close =
+      delta <= ChargingModel::kFastPathFraction * abs(dphi) * min(V(1.0), slope * inv_C);
   s.charge = C * (phi - o.external_potential);
   s.se = c.se + c.dse * dphi;
   s.thermionic = c.thermionic + c.dthermionic * dphi;
   s.field = c.field + c.dfield * dphi;
   // charging limits at the end (ChargingModel::check_limits): left to the scalar path
-  const V F = (phi - o.external_potential) / r;
+  const V F = (phi - o.external_potential) * (2.0 / d);
   auto limit = (F > o.field_evaporation_field);
   const auto molten = f > 0.0;
   limit = limit || (!molten && (0.5 * kEps0 * F * F > o.tensile_strength));

@@ -15,12 +15,13 @@
 namespace mps::lanes {
 
 // PolyFit::eval / PolyFit::slope
+// (inv_T2 = 1 / T^2, when the caller has it: divisions are the slowest lane operation)
 template <class V>
-V poly_eval(const PolyFit& p, const V& T) {
+V poly_eval(const PolyFit& p, const V& T, const V* inv_T2 = nullptr) {
   const V x = T - p.t0;
   V s(0.0);
   for (std::size_t k = p.a.size(); k-- > 0;) s = s * x + p.a[k];
-  if (p.inv_sq != 0.0) s = s + p.inv_sq / (T * T);
+  if (p.inv_sq != 0.0) s = s + p.inv_sq * (inv_T2 ? *inv_T2 : 1.0 / (T * T));
   return s;
 }
 template <class V>
@@ -33,11 +34,11 @@ V poly_slope(const PolyFit& p, const V& T) {
 }
 // PiecewiseFit::eval: each piece evaluated only when a lane needs it
 template <class V>
-V piecewise_eval(const PiecewiseFit& f, const V& T) {
-  V s = poly_eval(f.pieces[0], T);
+V piecewise_eval(const PiecewiseFit& f, const V& T, const V* inv_T2 = nullptr) {
+  V s = poly_eval(f.pieces[0], T, inv_T2);
   for (std::size_t i = 1; i < f.pieces.size(); ++i) {
     const auto in = T >= f.upper[i - 1];
-    if (any(in)) s = select(in, poly_eval(f.pieces[i], T), s);
+    if (any(in)) s = select(in, poly_eval(f.pieces[i], T, inv_T2), s);
   }
   return s;
 }
@@ -47,8 +48,9 @@ template <class V>
 V cp(const Material& m, const V& T) {
   const MaterialData& d = m.data();
   const auto liquid = T >= d.melting_point;
-  V c = piecewise_eval(d.cp_solid, T);
-  if (any(liquid)) c = select(liquid, piecewise_eval(d.cp_liquid, T), c);
+  const V inv_T2 = 1.0 / (T * T);
+  V c = piecewise_eval(d.cp_solid, T, &inv_T2);
+  if (any(liquid)) c = select(liquid, piecewise_eval(d.cp_liquid, T, &inv_T2), c);
   return c;
 }
 // Material::emissivity and Material::emissivity_slope
@@ -87,7 +89,8 @@ V heat_of_vaporisation(const Material& m, const V& T) {
 template <class V>
 V inverse_table(const Material::InverseTable& t, const V& h) {
   // segment: the last one whose lower bound h reaches (the first one below its start)
-  V h0(t.seg_h[0]), dh(t.seg_dh[0]), first(static_cast<double>(t.seg_first[0]));
+  V h0(t.seg_h[0]), dh(t.seg_dh[0]), inv_dh(1.0 / t.seg_dh[0]);
+  V first(static_cast<double>(t.seg_first[0]));
   auto cells_of = [&](std::size_t k) {
     const std::size_t end = k + 1 < t.seg_first.size() ? t.seg_first[k + 1] : t.T.size();
     return static_cast<double>(end - t.seg_first[k] - 1);
@@ -97,10 +100,11 @@ V inverse_table(const Material::InverseTable& t, const V& h) {
     const auto in = h >= t.seg_h[k];
     h0 = select(in, V(t.seg_h[k]), h0);
     dh = select(in, V(t.seg_dh[k]), dh);
+    inv_dh = select(in, V(1.0 / t.seg_dh[k]), inv_dh);
     first = select(in, V(static_cast<double>(t.seg_first[k])), first);
     cells = select(in, V(cells_of(k)), cells);
   }
-  const V x = min(max((h - h0) / dh, V(0.0)), cells);
+  const V x = min(max((h - h0) * inv_dh, V(0.0)), cells);
   const V i = min(floor(x), cells - 1.0);
   const V s = x - i;
   const V j = first + i;
@@ -127,7 +131,7 @@ MeltLanes<V> state_of(const Material& m, const V& h) {
   r.handled = (h >= m.table_enthalpy_min()) && (h <= m.table_enthalpy_max());
   // the plateau
   r.temperature = V(Tm);
-  r.liquid_fraction = L > 0 ? (h - hs) / L : V(1.0);
+  r.liquid_fraction = L > 0 ? (h - hs) * (1.0 / L) : V(1.0);
   if (any(solid)) {
     // (lanes off the solid branch evaluate the table clamped to its ends: finite, discarded)
     r.temperature = select(solid, min(inverse_table(m.solid_inverse(), h), V(Tm)), r.temperature);
@@ -153,14 +157,14 @@ ThermionicLanes<V> thermionic(double A, double W, const V& T, const V& radius, c
   constexpr double kKeV = constants::boltzmann_eV;
   constexpr double kSchottky =
       constants::elementary_charge / (4.0 * constants::pi * constants::vacuum_permittivity);
-  const V kT = kKeV * T;
+  const V kT = kKeV * T, inv_kT = 1.0 / kT, inv_r = 1.0 / radius;
   const V area = 4.0 * constants::pi * radius * radius;
   const auto negative = phi <= 0.0;
-  const V dW = schottky ? sqrt(kSchottky * abs(min(phi, V(0.0))) / radius) : V(0.0);
+  const V dW = schottky ? sqrt(kSchottky * abs(min(phi, V(0.0))) * inv_r) : V(0.0);
   const V pos_phi = max(phi, V(0.0));
   const V barrier = select(negative, W - dW, W + pos_phi);  // eV
-  const V I0 = area * A * T * T * exp(-barrier / kT);
-  const V x = pos_phi / kT;
+  const V I0 = area * A * T * T * exp(-barrier * inv_kT);
+  const V x = pos_phi * inv_kT;
   ThermionicLanes<V> r;
   r.current = select(negative, I0, I0 * (1.0 + x));
   // heat per electron: barrier + mean kinetic energy (2 kT; kT (x^2 + 2x + 2) / (x + 1) when
@@ -170,8 +174,8 @@ ThermionicLanes<V> thermionic(double A, double W, const V& T, const V& radius, c
   if (with_slope) {
     // negative: -I ddW/dphi / kT with ddW/dphi = -dW / (2 phi), phi bounded at -1e-6 V
     const V p = min(phi, V(-1e-6));
-    const V ddw = schottky ? -sqrt(kSchottky * (-p) / radius) / (2.0 * p) : V(0.0);
-    r.dcurrent_dphi = select(negative, -I0 * ddw / kT, -I0 * x / kT);
+    const V ddw = schottky ? -sqrt(kSchottky * (-p) * inv_r) / (2.0 * p) : V(0.0);
+    r.dcurrent_dphi = select(negative, -I0 * ddw * inv_kT, -I0 * x * inv_kT);
   } else {
     r.dcurrent_dphi = V(0.0);
   }

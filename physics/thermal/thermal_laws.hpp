@@ -71,11 +71,14 @@ V loss_slope(const ThermalModel& model, const V& T, const Rates<V>& r, const V& 
                constants::stefan_boltzmann * area * (deps * (T2 * T2 - Tw4) + 4.0 * r.eps * T2 * T),
                slope);
   }
-  if (o.thermionic)
-    slope += select(r.thermionic != 0.0,
-                    r.thermionic * (3.0 / T + (mat.work_function_eV() + abs(phi)) /
-                                                  (constants::boltzmann_eV * T * T)),
-                    V(0.0));
+  if (o.thermionic) {
+    const V inv_T = 1.0 / T;
+    slope += select(
+        r.thermionic != 0.0,
+        r.thermionic * inv_T *
+            (3.0 + (mat.work_function_eV() + abs(phi)) * inv_T * (1.0 / constants::boltzmann_eV)),
+        V(0.0));
+  }
   if (o.evaporation) {
     const V Tc = T + mat.data().antoine_c;
     slope += select(r.evaporation != 0.0,
