@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "physics/charging/charging_unit.hpp"
+#include "physics/thermal/thermal_lanes.hpp"
 #include "physics/thermal/thermal_unit.hpp"
 #include "solver/base/rng.hpp"
 
@@ -90,6 +91,7 @@ int main(int argc, char** argv) {
   ThermalUnit th(w, ThermalUnitParams{});
   ChargingUnit ch(w, ChargingUnitParams{});
   ParticleStore p;
+  std::printf("kernels: %s, %zu lanes (MPS_SIMD_FLAGS)\n", lanes_instruction_set(), lanes_width());
   double stream_rate = 0.0;
   for (double frac : {1.0, 0.1}) {
     fill(p, n, frac, ChargingModel(w, ChargingUnitParams{}.model));

@@ -13,11 +13,7 @@ namespace mps {
 
 ChargingUnit::ChargingUnit(Material material, const ChargingUnitParams& p)
     : material_(std::move(material)), p_(p), model_(material_, p.model) {
-  if (!lanes_supported_here())
-    throw RuntimeError(std::string("charging: mpstream was built for the ") +
-                       lanes_instruction_set() +
-                       " instruction set, which this CPU lacks: rebuild on this machine or "
-                       "configure with -DMPS_SIMD_FLAGS=-march=x86-64 (README, Set up)");
+  require_lanes_supported("charging");
 }
 
 void ChargingUnit::apply(Stage, ParticleStore& p, const StepContext& ctx) {

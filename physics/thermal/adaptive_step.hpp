@@ -130,15 +130,7 @@ AdaptiveStep<V> adaptive_step(const ThermalModel& model, const V& h0, const V& T
     active = t < dt;
     // the rates at the new state, for the lanes that go on from it
     const M next = accept && active;
-    if (any(next)) {
-      const Rates<V> rn = thermal_rates(model, T1, h1, diameter(m), phi);
-      r1.radiated = select(next, rn.radiated, r1.radiated);
-      r1.thermionic = select(next, rn.thermionic, r1.thermionic);
-      r1.thermionic_current = select(next, rn.thermionic_current, r1.thermionic_current);
-      r1.evaporation_mass = select(next, rn.evaporation_mass, r1.evaporation_mass);
-      r1.evaporation = select(next, rn.evaporation, r1.evaporation);
-      r1.eps = select(next, rn.eps, r1.eps);
-    }
+    if (any(next)) r1 = select_rates(next, thermal_rates(model, T1, h1, diameter(m), phi), r1);
   }
   s.m = m;
   s.h = E / m;

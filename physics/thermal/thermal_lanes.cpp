@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <string>
 
 #include "physics/materials/lane_block.hpp"
 #include "physics/thermal/single_euler.hpp"
 #include "solver/base/constants.hpp"
+#include "solver/base/errors.hpp"
 
 namespace mps {
 
@@ -72,6 +74,14 @@ std::size_t lanes_width() {
 }
 bool lanes_supported_here() {
   return xsimd::available_architectures().best >= xsimd::default_arch::version();
+}
+
+void require_lanes_supported(const char* unit) {
+  if (!lanes_supported_here())
+    throw RuntimeError(std::string(unit) + ": mpstream was built for the " +
+                       lanes_instruction_set() +
+                       " instruction set, which this CPU lacks: rebuild on this machine or "
+                       "configure with -DMPS_SIMD_FLAGS=-march=x86-64 (README, Set up)");
 }
 
 }  // namespace mps

@@ -43,5 +43,8 @@ void advance_single_euler(const ThermalModel& model, const ThermalLaneFields& p,
 const char* lanes_instruction_set();
 std::size_t lanes_width();
 bool lanes_supported_here();
+// Throws a RuntimeError naming `unit` when this CPU cannot run the kernels (a build for another
+// machine): a clear stop instead of an illegal instruction.
+void require_lanes_supported(const char* unit);
 
 }  // namespace mps

@@ -20,6 +20,19 @@ struct Rates {
   V losses() const { return radiated + thermionic + evaporation; }
 };
 
+// a where m, b elsewhere, field by field
+template <class V, class M>
+Rates<V> select_rates(const M& m, const Rates<V>& a, const Rates<V>& b) {
+  Rates<V> r;
+  r.radiated = select(m, a.radiated, b.radiated);
+  r.thermionic = select(m, a.thermionic, b.thermionic);
+  r.thermionic_current = select(m, a.thermionic_current, b.thermionic_current);
+  r.evaporation_mass = select(m, a.evaporation_mass, b.evaporation_mass);
+  r.evaporation = select(m, a.evaporation, b.evaporation);
+  r.eps = select(m, a.eps, b.eps);
+  return r;
+}
+
 // ThermalModel::rates: a sphere of diameter d at temperature T, specific enthalpy h, potential
 // phi. The thermionic and evaporation terms are skipped below their cut-offs (the constructor).
 template <class V>

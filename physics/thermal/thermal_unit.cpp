@@ -12,11 +12,7 @@ namespace mps {
 
 ThermalUnit::ThermalUnit(Material material, const ThermalUnitParams& p)
     : material_(std::move(material)), p_(p), model_(material_, p.model) {
-  if (!lanes_supported_here())
-    throw RuntimeError(std::string("thermal: mpstream was built for the ") +
-                       lanes_instruction_set() +
-                       " instruction set, which this CPU lacks: rebuild on this machine or "
-                       "configure with -DMPS_SIMD_FLAGS=-march=x86-64 (README, Set up)");
+  require_lanes_supported("thermal");
 }
 
 void ThermalUnit::apply(Stage, ParticleStore& p, const StepContext& ctx) {

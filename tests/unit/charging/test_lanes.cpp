@@ -22,6 +22,15 @@ struct Particles {
   ChargingLaneFields fields() {
     return {q.data(), Ia.data(), Ise.data(), T.data(), d.data(), f.data(), st.data()};
   }
+  ChargingInputs inputs(std::size_t i) const {
+    ChargingInputs in;
+    in.absorbed_current = Ia[i];
+    in.se_current = Ise[i];
+    in.temperature = T[i];
+    in.diameter = d[i];
+    in.liquid_fraction = f[i];
+    return in;
+  }
 };
 
 // A stream's mix (as bench/particle_physics.cpp): 300-3500 K, a tenth in the beam, some
@@ -66,12 +75,7 @@ TEST(ChargingLanes, AcceptedParticlesMatchTheScalarModel) {
   std::size_t quiet = 0, r = 0;
   double sum_th = 0.0;
   for (std::size_t i = 0; i < n; ++i) {
-    ChargingInputs in;
-    in.absorbed_current = start.Ia[i];
-    in.se_current = start.Ise[i];
-    in.temperature = start.T[i];
-    in.diameter = start.d[i];
-    in.liquid_fraction = start.f[i];
+    const ChargingInputs in = start.inputs(i);
     const bool in_rest = r < rest.size() && rest[r] == i;
     if (in_rest) ++r;
     if (model.quiet(model.potential(start.q[i], start.d[i]), in)) {
@@ -121,12 +125,7 @@ TEST(ChargingLanes, BatchedImplicitStepMatchesTheScalarModel) {
   std::uint64_t iterations = 0;
   double sum_se = 0.0;
   for (const std::size_t i : rest) {
-    ChargingInputs in;
-    in.absorbed_current = start.Ia[i];
-    in.se_current = start.Ise[i];
-    in.temperature = start.T[i];
-    in.diameter = start.d[i];
-    in.liquid_fraction = start.f[i];
+    const ChargingInputs in = start.inputs(i);
     double q = start.q[i];
     const ChargingStepResult res = model.advance(q, in, dt);
     const double C = ChargingModel::capacitance(in.diameter);
