@@ -70,8 +70,7 @@ struct LaneSums {
     alignas(64) std::array<std::int64_t, kWidth> ex, mx;
     e.store_aligned(ex.data());
     mant.store_aligned(mx.data());
-    for (std::size_t l = 0; l < b.count; ++l)
-      bins.add(static_cast<int>(l), static_cast<int>(ex[l]), mx[l]);
+    bins.add_lanes(ex.data(), mx.data(), b.count);
   }
   void merge_into(ExactSum& s) { bins.flush_into(s); }
 };

@@ -107,48 +107,50 @@ class ExactSum {
 // Exact sums of many doubles from SIMD lanes (the thermal and charging units' batched kernels),
 // cheaper per value than ExactSum::add: each value's signed mantissa is added to a bin of its
 // biased exponent (the "large superaccumulator" of Neal 2015), one integer add. A bin holds
-// the sum of at most 1024 mantissas (< 2^63), so each slot's bins are flushed into the exact
-// sum every 1024 adds, over the exponent range the slot touched. Slots (one per lane) keep
-// consecutive adds independent of each other.
+// the sum of at most 1024 mantissas (< 2^63), so the bins are flushed into the exact sum every
+// 1024 batches, over the exponent range the batches touched. Each lane has its own bins (slot),
+// so the adds of one batch are independent of each other.
 class ExactSumBins {
  public:
   static constexpr int kSlots = 8;  // lanes, at most
   static constexpr int kBins = 2048;
-  ExactSumBins() : bins_(static_cast<std::size_t>(kSlots) * kBins, 0) { reset(); }
-  // adds (-1)^sign mant 2^(max(biased, 1) - 1075) to `slot`: mant < 2^53, biased < 2047
-  void add(int slot, int biased, std::int64_t signed_mant) {
-    bins_[static_cast<std::size_t>(slot) * kBins + static_cast<std::size_t>(biased)] += signed_mant;
-    lo_[slot] = std::min(lo_[slot], biased);
-    hi_[slot] = std::max(hi_[slot], biased);
-    if (++adds_[slot] == 1024) flush(slot);
+  ExactSumBins() : bins_(static_cast<std::size_t>(kSlots) * kBins, 0) {}
+  // adds lane l's (-1)^sign mant 2^(max(biased, 1) - 1075) to slot l, l < count: mant < 2^53
+  // (signed), biased < 2047
+  void add_lanes(const std::int64_t* biased, const std::int64_t* signed_mant, std::size_t count) {
+    for (std::size_t l = 0; l < count; ++l) {
+      if (signed_mant[l] == 0) continue;
+      const auto e = static_cast<int>(biased[l]);
+      bins_[l * kBins + static_cast<std::size_t>(e)] += signed_mant[l];
+      lo_ = std::min(lo_, e);
+      hi_ = std::max(hi_, e);
+    }
+    if (++batches_ == 1024) flush();
   }
   // moves everything into `sum` (exactly) and empties the bins
   void flush_into(ExactSum& sum) {
-    for (int s = 0; s < kSlots; ++s) flush(s);
+    flush();
     sum.add(total_);
     total_.clear();
   }
 
  private:
-  void flush(int slot) {
-    std::int64_t* b = bins_.data() + static_cast<std::size_t>(slot) * kBins;
-    for (int e = lo_[slot]; e <= hi_[slot]; ++e) {
-      if (b[e] == 0) continue;
-      total_.add_scaled(b[e] < 0, static_cast<std::uint64_t>(b[e] < 0 ? -b[e] : b[e]), e);
-      b[e] = 0;
+  void flush() {
+    for (std::size_t slot = 0; slot < kSlots; ++slot) {
+      std::int64_t* b = bins_.data() + slot * kBins;
+      for (int e = lo_; e <= hi_; ++e) {
+        if (b[e] == 0) continue;
+        total_.add_scaled(b[e] < 0, static_cast<std::uint64_t>(b[e] < 0 ? -b[e] : b[e]), e);
+        b[e] = 0;
+      }
     }
-    lo_[slot] = kBins;
-    hi_[slot] = -1;
-    adds_[slot] = 0;
-  }
-  void reset() {
-    lo_.fill(kBins);
-    hi_.fill(-1);
-    adds_.fill(0);
+    lo_ = kBins;
+    hi_ = -1;
+    batches_ = 0;
   }
   std::vector<std::int64_t> bins_;
-  std::array<int, kSlots> lo_, hi_;
-  std::array<unsigned, kSlots> adds_;
+  int lo_ = kBins, hi_ = -1;
+  unsigned batches_ = 0;
   ExactSum total_;
 };
 

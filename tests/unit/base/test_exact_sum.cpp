@@ -76,7 +76,12 @@ TEST(ExactSumBins, EqualsExactSumBitForBit) {
     std::int64_t mant = static_cast<std::int64_t>(bits & ((std::uint64_t{1} << 52) - 1)) |
                         (biased ? std::int64_t{1} << 52 : 0);
     if (bits >> 63) mant = -mant;
-    bins.add(i % mps::ExactSumBins::kSlots, biased, mant);
+    // one value per batch, in rotating lanes
+    const std::size_t lane = static_cast<std::size_t>(i % mps::ExactSumBins::kSlots);
+    std::int64_t e[mps::ExactSumBins::kSlots] = {}, m[mps::ExactSumBins::kSlots] = {};
+    e[lane] = biased;
+    m[lane] = mant;
+    bins.add_lanes(e, m, mps::ExactSumBins::kSlots);
   }
   bins.flush_into(binned);
   EXPECT_TRUE(binned == direct);
