@@ -156,6 +156,7 @@ class Contact : public ProcessUnit {
   std::size_t substeps_taken_ = 0;  // multi-rate: substeps over the run (diagnostics, tests)
   std::vector<std::uint32_t> sub_pairs_, sub_particles_;
   std::vector<unsigned char> in_sub_;
+  std::vector<std::uint32_t> in_contact_;  // single rate: the slots that overlap this step
   std::vector<double> force_[3];
   ExactSum collisions_, wall_collisions_;
 };
