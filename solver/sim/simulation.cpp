@@ -203,11 +203,16 @@ void Simulation::apply_stage(Stage s, StepContext& ctx) {
 void Simulation::remove_finished() {
   const std::size_t n = particles_.size();
   const auto* states = particles_.states().data();
-  std::size_t first = 0;  // most steps remove nothing: find the first one before allocating
-  while (first < n && states[first] != ParticleState::captured &&
-         states[first] != ParticleState::escaped)
-    ++first;
-  if (first == n) return;
+  // most steps remove nothing: look in blocks (branch-free, vectorised) before allocating
+  std::size_t first = 0;
+  for (; first < n; first += 1024) {
+    unsigned char hit = 0;
+    for (std::size_t i = first; i < std::min(n, first + 1024); ++i)
+      hit |= static_cast<unsigned char>(states[i] == ParticleState::captured) |
+             static_cast<unsigned char>(states[i] == ParticleState::escaped);
+    if (hit) break;
+  }
+  if (first >= n) return;
   std::vector<char> keep(n, 1);
   bool any = false;
   const double* m = particles_.ptr(Field::mass);
