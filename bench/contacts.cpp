@@ -1,7 +1,8 @@
 // Granular-gas benchmark of the contact unit (bench/run contacts runs it through
 // bench/contacts.sh, next to LAMMPS on bench/contacts.lammps).
 //   mpirun -n P build/bench/bench_contacts cases/bench/granular-gas.yaml [steps]
-// Creates the 47^3 lattice of the LAMMPS input (contact/lattice_gas.hpp), takes one untimed step
+// Creates the 47^3 lattice of the LAMMPS input (contact/lattice_gas.hpp; ids numbered along the
+// stream axis x of the decomposition, as an injected stream has them), takes one untimed step
 // (migration, first neighbour list: LAMMPS's setup is not in its loop time either), then times
 // `steps` steps of the solver's time loop (flight + contact + ghosts + migration) and prints
 // "particle_steps_per_s <value>" (wall time) on the last line, after the loop's CPU time summed
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
     opt.progress = false;
     mps::Simulation sim(MPI_COMM_WORLD, c, opt);
     mps::contact::LatticeGas gas;  // the LAMMPS input's lattice and temperature
+    gas.ids_along_x = true;        // ids along the case's stream axis x (lattice_gas.hpp)
     // velocity create 9e12 K (SI units): sigma = sqrt(k_B T / m) per component
     const double m = gas.density * 3.14159265358979323846 / 6.0 * std::pow(gas.diameter, 3);
     gas.velocity_sigma = std::sqrt(1.380649e-23 * 9e12 / m);

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "physics/contact/restitution.hpp"
+#include "solver/base/block_scan.hpp"
 #include "solver/base/errors.hpp"
 
 namespace mps {
@@ -165,13 +166,18 @@ void Contact::apply(Stage, ParticleStore& p, const StepContext& ctx) {
   radius_.resize(n);
   active_.resize(n);
   const double dmax = p_.max_diameter * (1.0 + 1e-12);
-  for (std::size_t i = 0; i < n; ++i) {
-    radius_[i] = 0.5 * dia[i];
-    active_[i] = st[i] == ParticleState::flying || st[i] == ParticleState::in_rotor;
-    if (active_[i] && dia[i] > dmax)
-      throw std::runtime_error("contact: particle " + std::to_string(id[i]) + " at step " +
-                               std::to_string(ctx.step) + " is larger than contact.max_diameter");
-  }
+  // separate loops of one element width each: they vectorise
+  double* rad = radius_.data();
+  for (std::size_t i = 0; i < n; ++i) rad[i] = 0.5 * dia[i];
+  const bool too_large = any_lane(dia, n, [=](double d) { return d > dmax; });
+  unsigned char* act = active_.data();
+  for (std::size_t i = 0; i < n; ++i)
+    act[i] = st[i] == ParticleState::flying || st[i] == ParticleState::in_rotor;
+  if (too_large)
+    for (std::size_t i = 0; i < n; ++i)
+      if (act[i] && dia[i] > dmax)
+        throw std::runtime_error("contact: particle " + std::to_string(id[i]) + " at step " +
+                                 std::to_string(ctx.step) + " is larger than contact.max_diameter");
   if (p_.multirate) {
     apply_multirate(p, ctx, n, nown);
     return;
@@ -184,60 +190,79 @@ void Contact::apply(Stage, ParticleStore& p, const StepContext& ctx) {
   spinning_.resize(n, 0);
   spun_.clear();
 
-  // Rows in increasing id of their particle i, each row's partners j in increasing id: each
-  // particle's sum runs over increasing partner id (neighbour_list.hpp). Pairs with at least one
-  // owned particle only.
+  // Slots in increasing lower id, then increasing higher id (rows of the list): each particle's
+  // sum runs over increasing partner id (neighbour_list.hpp). Pairs with at least one owned
+  // particle only.
   // raw pointers: the stores to touching (unsigned char) could alias the vectors' internals
-  const std::uint32_t* order = list_.order().data();
-  const std::uint32_t* rows = list_.row_start().data();
+  const std::uint32_t* L1 = list_.first().data();
   const std::uint32_t* L2 = list_.second().data();
-  const std::size_t row_count = list_.order().size();
+  const std::size_t slots = list_.size();
   unsigned char* touching = touching_.data();
   std::array<double, 3>* hist = hist_.data();
   const double* r = radius_.data();
-  std::size_t touching_now = 0;
-  for (std::size_t s = 0; s < row_count; ++s) {
-    const std::uint32_t b = rows[s], e = rows[s + 1];
-    if (b == e) continue;
-    const std::uint32_t i = order[s];
-    const double xi = x[0][i], yi = x[1][i], zi = x[2][i], ri = r[i];
-    for (std::uint32_t k = b; k < e; ++k) {
-      const std::uint32_t j = L2[k];
-      const double dx = box.image(0, xi - x[0][j]), dy = box.image(1, yi - x[1][j]),
-                   dz = box.image(2, zi - x[2][j]);
-      const double sum = ri + r[j];
+  // Pass 1, over every slot: which pairs overlap. A short loop without a branch per pair (most
+  // pairs of the list are apart: ~5 % touch in the benchmark) that keeps the slots in contact in
+  // order; the minimum image is taken without branches (half = inf along open axes).
+  in_contact_.resize(slots);
+  std::uint32_t* hit = in_contact_.data();
+  std::size_t hits = 0;
+  {
+    double half[3], len[3];
+    for (int a = 0; a < 3; ++a) {
+      half[a] = box.periodic[a] ? 0.5 * box.length[a] : std::numeric_limits<double>::infinity();
+      len[a] = box.periodic[a] ? box.length[a] : 0.0;
+    }
+    const double hx = half[0], hy = half[1], hz = half[2], lx = len[0], ly = len[1], lz = len[2];
+    const double *px = x[0], *py = x[1], *pz = x[2];
+    for (std::size_t k = 0; k < slots; ++k) {
+      const std::uint32_t i = L1[k], j = L2[k];
+      double dx = px[i] - px[j], dy = py[i] - py[j], dz = pz[i] - pz[j];
+      dx += (dx < -hx ? lx : 0.0) - (dx > hx ? lx : 0.0);
+      dy += (dy < -hy ? ly : 0.0) - (dy > hy ? ly : 0.0);
+      dz += (dz < -hz ? lz : 0.0) - (dz > hz ? lz : 0.0);
+      const double sum = r[i] + r[j];
       const double r2 = dx * dx + dy * dy + dz * dz;
-      if (r2 >= sum * sum || r2 == 0.0) {
-        touching[k] = 0;
-        continue;
+      const bool touch = r2 < sum * sum && r2 != 0.0;
+      touching[k] &= static_cast<unsigned char>(touch);  // a pair apart forgets its history
+      hit[hits] = static_cast<std::uint32_t>(k);
+      hits += touch;
+    }
+  }
+  // Pass 2: the contact law for the overlapping pairs, in slot order
+  std::size_t touching_now = hits;
+  for (std::size_t h = 0; h < hits; ++h) {
+    const std::uint32_t k = hit[h];
+    const std::uint32_t i = L1[k], j = L2[k];
+    const double ri = r[i];
+    const double dx = box.image(0, x[0][i] - x[0][j]), dy = box.image(1, x[1][i] - x[1][j]),
+                 dz = box.image(2, x[2][i] - x[2][j]);
+    const double sum = ri + r[j];
+    const double r2 = dx * dx + dy * dy + dz * dz;
+    if (!touching[k]) {
+      touching[k] = 1;
+      hist[k] = {0.0, 0.0, 0.0};
+      if (i < nown) collisions_.add(1.0);  // each pair counted once: by the owner of the lower id
+    }
+    const double dist = std::sqrt(r2);
+    const double d[3] = {dx, dy, dz};
+    const double dv[3] = {v[0][i] - v[0][j], v[1][i] - v[1][j], v[2][i] - v[2][j]};
+    const double wi[3] = {w[0][i], w[1][i], w[2][i]}, wj[3] = {w[0][j], w[1][j], w[2][j]};
+    contact::ContactForce cf;
+    contact::hertz_mindlin(pair_, d, dist, sum - dist, ri, r[j], ri * r[j] / sum,
+                           m[i] * m[j] / (m[i] + m[j]), dv, wi, wj, dt, hist[k].data(), cf);
+    if (i < nown) {
+      for (int a = 0; a < 3; ++a) {
+        f[a][i] += cf.f[a];
+        torque_[a][i] += cf.ti[a];
       }
-      ++touching_now;
-      if (!touching[k]) {
-        touching[k] = 1;
-        hist[k] = {0.0, 0.0, 0.0};
-        if (i < nown) collisions_.add(1.0);  // each pair counted once: by the owner of the lower id
+      if (!spinning_[i]) spinning_[i] = 1, spun_.push_back(i);
+    }
+    if (j < nown) {
+      for (int a = 0; a < 3; ++a) {
+        f[a][j] -= cf.f[a];
+        torque_[a][j] += cf.tj[a];
       }
-      const double dist = std::sqrt(r2);
-      const double d[3] = {dx, dy, dz};
-      const double dv[3] = {v[0][i] - v[0][j], v[1][i] - v[1][j], v[2][i] - v[2][j]};
-      const double wi[3] = {w[0][i], w[1][i], w[2][i]}, wj[3] = {w[0][j], w[1][j], w[2][j]};
-      contact::ContactForce cf;
-      contact::hertz_mindlin(pair_, d, dist, sum - dist, ri, r[j], ri * r[j] / sum,
-                             m[i] * m[j] / (m[i] + m[j]), dv, wi, wj, dt, hist[k].data(), cf);
-      if (i < nown) {
-        for (int a = 0; a < 3; ++a) {
-          f[a][i] += cf.f[a];
-          torque_[a][i] += cf.ti[a];
-        }
-        if (!spinning_[i]) spinning_[i] = 1, spun_.push_back(i);
-      }
-      if (j < nown) {
-        for (int a = 0; a < 3; ++a) {
-          f[a][j] -= cf.f[a];
-          torque_[a][j] += cf.tj[a];
-        }
-        if (!spinning_[j]) spinning_[j] = 1, spun_.push_back(j);
-      }
+      if (!spinning_[j]) spinning_[j] = 1, spun_.push_back(j);
     }
   }
   // walls after the pairs, in declaration order, for the owned particles (a particle sliding on

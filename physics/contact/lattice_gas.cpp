@@ -16,9 +16,10 @@ std::size_t fill_lattice_gas(ParticleStore& p, const LatticeGas& g, int share, i
     const double d = g.diameter * (1.0 + g.diameter_spread * (2.0 * rng.uniform() - 1.0));
     p[Field::diameter][i] = d;
     p[Field::mass][i] = g.density * std::numbers::pi / 6.0 * d * d * d;
-    p[Field::px][i] = g.spacing * static_cast<double>(k % n);
+    const std::uint64_t slow = k / (n * n), fast = k % n;
+    p[Field::px][i] = g.spacing * static_cast<double>(g.ids_along_x ? slow : fast);
     p[Field::py][i] = g.spacing * static_cast<double>((k / n) % n);
-    p[Field::pz][i] = g.spacing * static_cast<double>(k / (n * n));
+    p[Field::pz][i] = g.spacing * static_cast<double>(g.ids_along_x ? fast : slow);
     p[Field::vx][i] = g.velocity_sigma * rng.normal();
     p[Field::vy][i] = g.velocity_sigma * rng.normal();
     p[Field::vz][i] = g.velocity_sigma * rng.normal();

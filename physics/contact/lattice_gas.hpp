@@ -18,6 +18,11 @@ struct LatticeGas {
   double density = 19250.0;      // kg/m^3
   double velocity_sigma = 9.93;  // m/s per component (LAMMPS "velocity create 9e12" for 5 um W)
   std::uint64_t seed = 4928459;
+  // Number the sites with x slowest (ids along x, the stream axis of the decomposition, as in an
+  // injected stream: a rank's slab is one id range and the particles near its faces are
+  // contiguous in memory) instead of x fastest (the order of LAMMPS create_atoms). The same sites
+  // and the same velocity distribution; only which site gets which id changes.
+  bool ids_along_x = false;
 };
 
 // Appends this caller's share of the lattice; returns the number of particles appended.

@@ -32,6 +32,7 @@ class Flight : public ProcessUnit {
  private:
   void kick(ParticleStore& p, double h) const;
   void coriolis(ParticleStore& p, double h) const;
+  void drift(ParticleStore& p, double dt) const;
   FlightParams p_;
 };
 

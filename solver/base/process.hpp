@@ -7,6 +7,7 @@
 // (like LAMMPS styles); the time loop orders them by stage, then by registration order.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -64,6 +65,9 @@ struct StepContext {
   // since the last renewal.
   enum class Neighbours : std::uint8_t { unknown, renewed, forwarded };
   Neighbours neighbours = Neighbours::unknown;
+  // Axes along which the solver wraps positions into the domain box before the force stage
+  // (ProcessUnit::periodic_axes()): no particle leaves the box across them.
+  std::array<bool, 3> periodic{false, false, false};
 };
 
 // A named tally a unit contributes to diagnostics.csv and summary.json; the solver sums it over

@@ -80,6 +80,8 @@ struct GhostPlan {
   std::vector<std::vector<std::uint32_t>> send;  // per rank: indices of owned particles sent
   std::vector<int> received;                     // per rank: ghosts received
   std::vector<std::uint64_t> ghost_ids;          // the ghosts received, in order
+  // forward_ghosts' send buffers, kept between steps (no allocation and zero fill per step)
+  mutable std::vector<std::vector<double>> out_buffers;
 };
 
 // Copies of all particles of all ranks inside the box [lo, hi], sorted by id, on every rank.

@@ -71,16 +71,18 @@ void ParticleStore::drop_ghosts() {
 
 void ParticleStore::compact(const std::vector<char>& keep) {
   const std::size_t n = id_.size();
-  std::size_t j = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!keep[i]) continue;
-    if (i != j) {
-      for (auto& v : data_) v[j] = v[i];
-      id_[j] = id_[i];
-      state_[j] = state_[i];
-    }
-    ++j;
-  }
+  std::size_t first = 0;  // nothing moves before the first removed particle
+  while (first < n && keep[first]) ++first;
+  // column by column: each array is read and written once, in order
+  std::size_t j = first;
+  auto squeeze = [&](auto& v) {
+    j = first;
+    for (std::size_t i = first; i < n; ++i)
+      if (keep[i]) v[j++] = v[i];
+  };
+  for (auto& v : data_) squeeze(v);
+  squeeze(id_);
+  squeeze(state_);
   resize(j);
 }
 

@@ -11,6 +11,7 @@
 #include <iostream>
 #include <limits>
 
+#include "solver/base/block_scan.hpp"
 #include "solver/base/errors.hpp"
 #include "solver/io/checkpoint.hpp"
 #include "solver/io/vtk_image.hpp"
@@ -201,10 +202,21 @@ void Simulation::apply_stage(Stage s, StepContext& ctx) {
 
 void Simulation::remove_finished() {
   const std::size_t n = particles_.size();
+  const auto* states = particles_.states().data();
+  // most steps remove nothing: look in blocks (branch-free, vectorised) before allocating
+  std::size_t first = 0;
+  for (; first < n; first += 1024) {
+    unsigned char hit = 0;
+    for (std::size_t i = first; i < std::min(n, first + 1024); ++i)
+      hit |= static_cast<unsigned char>(states[i] == ParticleState::captured) |
+             static_cast<unsigned char>(states[i] == ParticleState::escaped);
+    if (hit) break;
+  }
+  if (first >= n) return;
   std::vector<char> keep(n, 1);
   bool any = false;
   const double* m = particles_.ptr(Field::mass);
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = first; i < n; ++i) {
     const auto s = particles_.states()[i];
     if (s == ParticleState::captured || s == ParticleState::escaped) {
       keep[i] = 0;
@@ -230,6 +242,7 @@ void Simulation::step() {
   ctx.seed = seed_;
   ctx.share = rank_;
   ctx.shares = size_;
+  ctx.periodic = periodic_;
   for (Stage s : kStages) {
     if (s == Stage::source) {
       apply_stage(s, ctx);
@@ -281,27 +294,26 @@ StepContext::Neighbours Simulation::refresh_neighbours() {
     const double lim = 0.25 * neighbour_skin_ * neighbour_skin_;
     const double* x[3] = {particles_.ptr(Field::px), particles_.ptr(Field::py),
                           particles_.ptr(Field::pz)};
-    double len[3], half[3];
-    for (int a = 0; a < 3; ++a) {
-      len[a] = decomp_->hi()[a] - decomp_->lo()[a];
-      half[a] = periodic_[a] ? 0.5 * len[a] : std::numeric_limits<double>::infinity();
-    }
+    double len[3];
+    for (int a = 0; a < 3; ++a)
+      len[a] = periodic_[a] ? decomp_->hi()[a] - decomp_->lo()[a]
+                            : std::numeric_limits<double>::infinity();
+    const double *xx = x[0], *xy = x[1], *xz = x[2];
+    const double *x0 = renewal_x_[0].data(), *y0 = renewal_x_[1].data(), *z0 = renewal_x_[2].data();
+    const double lx = len[0], ly = len[1], lz = len[2];
+    // minimum image |d| or L - |d| along periodic axes (wrapped across a face since; L = inf
+    // along the others)
+    auto moved = [=](std::size_t i) {
+      double dx = std::fabs(xx[i] - x0[i]), dy = std::fabs(xy[i] - y0[i]),
+             dz = std::fabs(xz[i] - z0[i]);
+      dx = std::min(dx, lx - dx);
+      dy = std::min(dy, ly - dy);
+      dz = std::min(dz, lz - dz);
+      return dx * dx + dy * dy + dz * dz > lim;
+    };
     // blocks of branch-free (vectorised) work, stopping at the first block that has a mover
-    for (std::size_t b = 0; b < n && !renew; b += 1024) {
-      const std::size_t e = std::min(n, b + 1024);
-      double d2max = 0.0;
-      for (std::size_t i = b; i < e; ++i) {
-        double d2 = 0.0;
-        for (int a = 0; a < 3; ++a) {
-          double d = x[a][i] - renewal_x_[a][i];
-          // wrapped across a periodic face since
-          d += (d < -half[a] ? len[a] : 0.0) - (d > half[a] ? len[a] : 0.0);
-          d2 += d * d;
-        }
-        d2max = std::max(d2max, d2);
-      }
-      renew = d2max > lim;
-    }
+    for (std::size_t b = 0; b < n && !renew; b += 1024)
+      renew = any_index(b, std::min(n, b + 1024), moved);
   }
   if (size_ > 1) MPI_Allreduce(MPI_IN_PLACE, &renew, 1, MPI_INT, MPI_MAX, comm_);
   if (!renew) {
