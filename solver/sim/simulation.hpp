@@ -4,10 +4,12 @@
 
 #include <mpi.h>
 
+#include <array>
 #include <chrono>
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -55,6 +57,9 @@ class Simulation {
   const std::string& output_dir() const { return out_dir_; }
   // issue 6: surface maps of the units (catchers), summed over ranks (collective)
   std::vector<ReducedSurfaceMap> reduced_surface_maps();
+  // This rank's wall time so far, by unit and by solver phase around the force stage (name,
+  // seconds): where the parallel overhead goes (bench/contacts.cpp prints it per rank).
+  std::vector<std::pair<std::string, double>> time_breakdown() const;
 
  private:
   void apply_stage(Stage s, StepContext& ctx);
@@ -78,6 +83,10 @@ class Simulation {
   std::string out_dir_;
   std::vector<std::unique_ptr<ProcessUnit>> units_;
   std::vector<double> unit_seconds_;
+  // solver phases of refresh_neighbours(): the renewal test (displacement scan and its
+  // all-reduce, which also waits for the slowest rank), migration, ghost exchange, forwarding
+  enum Phase { kRenewalTest, kMigrate, kGhostExchange, kGhostForward, kPhaseCount };
+  std::array<double, kPhaseCount> phase_seconds_{};
   std::unique_ptr<Decomposition> decomp_;
   ParticleStore particles_;
   double dt_ = 0.0, end_time_ = 0.0, time_ = 0.0;
