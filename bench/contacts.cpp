@@ -67,8 +67,7 @@ int main(int argc, char** argv) {
     // per rank, in rank order: where the loop's wall time went (units and solver phases)
     for (int r = 0; r < size; ++r) {
       if (r == rank) {
-        std::printf("rank %d (%zu particles, %zu ghosts) seconds:", rank,
-                    sim.particles().size() - sim.particles().ghost_count(),
+        std::printf("rank %d (%zu particles, %zu ghosts) seconds:", rank, sim.particles().size(),
                     sim.particles().ghost_count());
         const auto loop = sim.time_breakdown();
         for (std::size_t k = 0; k < loop.size(); ++k)

@@ -151,7 +151,7 @@ void Contact::unpack_migrating(std::uint64_t, const double* data, std::size_t n)
 }
 
 void Contact::apply(Stage, ParticleStore& p, const StepContext& ctx) {
-  const std::size_t n = p.size(), nown = n - p.ghost_count();
+  const std::size_t n = p.size_with_ghosts(), nown = p.size();
   const double* const x[3] = {p.ptr(Field::px), p.ptr(Field::py), p.ptr(Field::pz)};
   const double* const v[3] = {p.ptr(Field::vx), p.ptr(Field::vy), p.ptr(Field::vz)};
   double* const w[3] = {p.ptr(Field::wx), p.ptr(Field::wy), p.ptr(Field::wz)};

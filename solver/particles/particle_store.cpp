@@ -8,11 +8,16 @@ namespace mps {
 
 std::string_view to_string(ParticleState s) {
   switch (s) {
-    case ParticleState::feeding: return "feeding";
-    case ParticleState::in_rotor: return "in_rotor";
-    case ParticleState::flying: return "flying";
-    case ParticleState::captured: return "captured";
-    case ParticleState::escaped: return "escaped";
+    case ParticleState::feeding:
+      return "feeding";
+    case ParticleState::in_rotor:
+      return "in_rotor";
+    case ParticleState::flying:
+      return "flying";
+    case ParticleState::captured:
+      return "captured";
+    case ParticleState::escaped:
+      return "escaped";
   }
   return "unknown";
 }
@@ -39,6 +44,7 @@ const std::array<FieldInfo, kFieldCount>& field_table() {
 }
 
 std::size_t ParticleStore::push_back(std::uint64_t id, ParticleState s) {
+  drop_ghosts();
   for (auto& v : data_) v.push_back(0.0);
   id_.push_back(id);
   state_.push_back(s);
@@ -52,6 +58,7 @@ void ParticleStore::reserve(std::size_t n) {
 }
 
 void ParticleStore::resize(std::size_t n) {
+  drop_ghosts();
   for (auto& v : data_) v.resize(n, 0.0);
   id_.resize(n, 0);
   state_.resize(n, ParticleState::feeding);
@@ -65,11 +72,16 @@ void ParticleStore::clear() {
 }
 
 void ParticleStore::drop_ghosts() {
-  resize(size() - ghosts_);
+  if (ghosts_ == 0) return;
+  const std::size_t n = size();
+  for (auto& v : data_) v.resize(n);
+  id_.resize(n);
+  state_.resize(n);
   ghosts_ = 0;
 }
 
 void ParticleStore::compact(const std::vector<char>& keep) {
+  drop_ghosts();
   const std::size_t n = id_.size();
   std::size_t first = 0;  // nothing moves before the first removed particle
   while (first < n && keep[first]) ++first;
@@ -87,6 +99,7 @@ void ParticleStore::compact(const std::vector<char>& keep) {
 }
 
 void ParticleStore::sort_by_id() {
+  drop_ghosts();
   const std::size_t n = size();
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), 0);

@@ -76,15 +76,19 @@ struct FieldInfo {
 };
 const std::array<FieldInfo, kFieldCount>& field_table();
 
-// Owned particles of one rank (plus, after the solver's ghost exchange, ghost copies at the end:
-// indices [size(), size() + ghost_count()) are read-only neighbours from other ranks).
+// Owned particles of one rank, indices [0, size()), and after the solver's ghost exchange ghost
+// copies of other ranks' particles behind them, indices [size(), size_with_ghosts()): read-only
+// neighbours. The ghosts stay between steps (the solver refreshes their fields in place each step,
+// forward_ghosts) until the owned set changes: push_back, resize, compact, sort_by_id,
+// unpack_append and clear drop them first, so the owned particles always come first.
 class ParticleStore {
  public:
-  std::size_t size() const { return id_.size(); }
+  std::size_t size() const { return id_.size() - ghosts_; }  // owned particles
   std::size_t ghost_count() const { return ghosts_; }
-  bool empty() const { return id_.empty(); }
+  std::size_t size_with_ghosts() const { return id_.size(); }
+  bool empty() const { return size() == 0; }
 
-  // Field arrays: p[Field::px][i]. Raw pointers for hot loops.
+  // Field arrays: p[Field::px][i], size_with_ghosts() long. Raw pointers for hot loops.
   std::vector<double>& operator[](Field f) { return data_[static_cast<int>(f)]; }
   const std::vector<double>& operator[](Field f) const { return data_[static_cast<int>(f)]; }
   double* ptr(Field f) { return data_[static_cast<int>(f)].data(); }
@@ -99,11 +103,13 @@ class ParticleStore {
   void reserve(std::size_t n);
   void resize(std::size_t n);  // new entries zero, id 0, state feeding
   void clear();
-  // Remove particles whose keep[i] is false, keeping the order of the others (stable).
+  // Remove owned particles whose keep[i] is false (keep has size() entries), keeping the order of
+  // the others (stable).
   void compact(const std::vector<char>& keep);
   // Order particles by id (deterministic reductions and output).
   void sort_by_id();
-  // Ghosts: the solver appends copies after the owned particles and drops them again.
+  // Ghosts: the solver appends copies after the owned particles (as owned ones) and then declares
+  // the last n entries ghosts; drop_ghosts() removes them (no copy: the arrays shrink).
   void drop_ghosts();
   void mark_ghosts(std::size_t n) { ghosts_ = n; }
 

@@ -257,9 +257,10 @@ void Simulation::step() {
     } else if (s == Stage::force) {
       if (periodic_[0] || periodic_[1] || periodic_[2])
         wrap_periodic(particles_, *decomp_, periodic_);
+      // the ghosts stay behind the owned particles (the other stages see size() only) for the
+      // next step's forwarding to refresh in place
       ctx.neighbours = refresh_neighbours();
       apply_stage(s, ctx);
-      particles_.drop_ghosts();
     } else {
       apply_stage(s, ctx);
     }
@@ -307,7 +308,8 @@ StepContext::Neighbours Simulation::refresh_neighbours() {
   const std::size_t n = particles_.size();
   const auto& id = particles_.ids();
   int renew = ownership_each_step_ || renewal_ids_.size() != n ||
-              !std::equal(id.begin(), id.end(), renewal_ids_.begin());
+              !std::equal(id.begin(), id.begin() + static_cast<std::ptrdiff_t>(n),
+                          renewal_ids_.begin());
   if (!renew) {
     const double lim = 0.25 * neighbour_skin_ * neighbour_skin_;
     const double* x[3] = {particles_.ptr(Field::px), particles_.ptr(Field::py),
@@ -345,7 +347,7 @@ StepContext::Neighbours Simulation::refresh_neighbours() {
   phase_seconds_[kMigrate] += seconds_since(t0);
   t0 = std::chrono::steady_clock::now();
   exchange_ghosts(particles_, *decomp_, ghost_cutoff_, periodic_, &ghost_plan_);
-  const std::size_t nown = particles_.size() - particles_.ghost_count();
+  const std::size_t nown = particles_.size();
   renewal_ids_.assign(particles_.ids().begin(),
                       particles_.ids().begin() + static_cast<std::ptrdiff_t>(nown));
   for (int a = 0; a < 3; ++a) {
