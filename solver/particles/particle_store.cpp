@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <numeric>
+#include <utility>
 
 namespace mps {
 
@@ -85,17 +86,29 @@ void ParticleStore::compact(const std::vector<char>& keep) {
   const std::size_t n = id_.size();
   std::size_t first = 0;  // nothing moves before the first removed particle
   while (first < n && keep[first]) ++first;
-  // column by column: each array is read and written once, in order
-  std::size_t j = first;
+  if (first == n) return;
+  // The runs of kept particles behind it, found once; then each column moves run by run (a
+  // memmove each). Migrations remove a few particles out of many: the runs are long, and a
+  // test per element and column would cost several times the copy.
+  std::vector<std::pair<std::size_t, std::size_t>> runs;  // [begin, end)
+  for (std::size_t i = first; i < n;) {
+    while (i < n && !keep[i]) ++i;
+    const std::size_t b = i;
+    while (i < n && keep[i]) ++i;
+    if (i > b) runs.emplace_back(b, i);
+  }
+  std::size_t kept = first;
+  for (const auto& [b, e] : runs) kept += e - b;
   auto squeeze = [&](auto& v) {
-    j = first;
-    for (std::size_t i = first; i < n; ++i)
-      if (keep[i]) v[j++] = v[i];
+    auto to = v.begin() + static_cast<std::ptrdiff_t>(first);
+    for (const auto& [b, e] : runs)  // each run moves towards the front (to < its begin)
+      to = std::copy(v.begin() + static_cast<std::ptrdiff_t>(b),
+                     v.begin() + static_cast<std::ptrdiff_t>(e), to);
+    v.resize(kept);
   };
   for (auto& v : data_) squeeze(v);
   squeeze(id_);
   squeeze(state_);
-  resize(j);
 }
 
 void ParticleStore::sort_by_id() {
