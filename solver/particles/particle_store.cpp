@@ -1,6 +1,7 @@
 #include "solver/particles/particle_store.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <numeric>
 #include <utility>
@@ -44,8 +45,14 @@ const std::array<FieldInfo, kFieldCount>& field_table() {
   return t;
 }
 
+void ParticleStore::changed() {
+  static std::atomic<std::uint64_t> last{0};  // shared by all stores: a value is never reused
+  generation_ = ++last;
+}
+
 std::size_t ParticleStore::push_back(std::uint64_t id, ParticleState s) {
   drop_ghosts();
+  changed();
   for (auto& v : data_) v.push_back(0.0);
   id_.push_back(id);
   state_.push_back(s);
@@ -60,6 +67,7 @@ void ParticleStore::reserve(std::size_t n) {
 
 void ParticleStore::resize(std::size_t n) {
   drop_ghosts();
+  changed();
   for (auto& v : data_) v.resize(n, 0.0);
   id_.resize(n, 0);
   state_.resize(n, ParticleState::feeding);
@@ -70,6 +78,7 @@ void ParticleStore::clear() {
   id_.clear();
   state_.clear();
   ghosts_ = 0;
+  changed();
 }
 
 void ParticleStore::drop_ghosts() {
@@ -87,6 +96,7 @@ void ParticleStore::compact(const std::vector<char>& keep) {
   std::size_t first = 0;  // nothing moves before the first removed particle
   while (first < n && keep[first]) ++first;
   if (first == n) return;
+  changed();
   // The runs of kept particles behind it, found once; then each column moves run by run (a
   // memmove each). Migrations remove a few particles out of many: the runs are long, and a
   // test per element and column would cost several times the copy.
@@ -113,6 +123,7 @@ void ParticleStore::compact(const std::vector<char>& keep) {
 
 void ParticleStore::sort_by_id() {
   drop_ghosts();
+  changed();
   const std::size_t n = size();
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), 0);

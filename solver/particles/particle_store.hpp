@@ -97,6 +97,11 @@ class ParticleStore {
   const std::vector<std::uint64_t>& ids() const { return id_; }
   std::vector<ParticleState>& states() { return state_; }
   const std::vector<ParticleState>& states() const { return state_; }
+  // Tells whether the particles may have changed since a moment: a new value, never used before
+  // by any store, whenever particles are added, removed or reordered (the members below that do
+  // so; ids are written once, when a particle is added, never changed in place). The solver
+  // compares it instead of every id, every step, to know that its ghosts still fit.
+  std::uint64_t generation() const { return generation_; }
 
   // Append one particle with every field zero; returns its index.
   std::size_t push_back(std::uint64_t id, ParticleState s);
@@ -126,6 +131,8 @@ class ParticleStore {
   std::vector<std::uint64_t> id_;
   std::vector<ParticleState> state_;
   std::size_t ghosts_ = 0;
+  std::uint64_t generation_ = 0;
+  void changed();  // a fresh generation
 };
 
 }  // namespace mps

@@ -306,10 +306,7 @@ StepContext::Neighbours Simulation::refresh_neighbours() {
   // skin/2 since the last renewal or the owned particles changed (injection, removal,
   // migration), else forward the ghosts' fields; one all-reduce of a flag per step.
   const std::size_t n = particles_.size();
-  const auto& id = particles_.ids();
-  int renew = ownership_each_step_ || renewal_ids_.size() != n ||
-              !std::equal(id.begin(), id.begin() + static_cast<std::ptrdiff_t>(n),
-                          renewal_ids_.begin());
+  int renew = ownership_each_step_ || particles_.generation() != renewal_generation_;
   if (!renew) {
     const double lim = 0.25 * neighbour_skin_ * neighbour_skin_;
     const double* x[3] = {particles_.ptr(Field::px), particles_.ptr(Field::py),
@@ -348,8 +345,7 @@ StepContext::Neighbours Simulation::refresh_neighbours() {
   t0 = std::chrono::steady_clock::now();
   exchange_ghosts(particles_, *decomp_, ghost_cutoff_, periodic_, &ghost_plan_);
   const std::size_t nown = particles_.size();
-  renewal_ids_.assign(particles_.ids().begin(),
-                      particles_.ids().begin() + static_cast<std::ptrdiff_t>(nown));
+  renewal_generation_ = particles_.generation();
   for (int a = 0; a < 3; ++a) {
     const double* x = particles_.ptr(a == 0 ? Field::px : a == 1 ? Field::py : Field::pz);
     renewal_x_[a].assign(x, x + nown);

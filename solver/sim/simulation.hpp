@@ -97,12 +97,13 @@ class Simulation {
   std::uint64_t migrate_every_ = 10;
   bool ownership_each_step_ = false;
   // Ghosts kept between renewals (every unit with a ghost cutoff has a neighbour skin): the
-  // least skin, the plan of the last ghost exchange, and the owned ids and positions at the last
-  // renewal (a renewal is due when some particle moved more than skin/2 or the ids changed).
+  // least skin, the plan of the last ghost exchange, and the store's generation and the owned
+  // positions at the last renewal (a renewal is due when some particle moved more than skin/2
+  // or particles were added, removed or reordered).
   bool lazy_ghosts_ = false;
   double neighbour_skin_ = 0.0;
   GhostPlan ghost_plan_;
-  std::vector<std::uint64_t> renewal_ids_;
+  std::uint64_t renewal_generation_ = ~std::uint64_t{0};  // none yet
   std::vector<double> renewal_x_[3];
   std::unique_ptr<MigrationPayload> payload_;
   double rebalance_threshold_ = 1.2, ghost_cutoff_ = 0.0;
