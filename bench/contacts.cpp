@@ -6,7 +6,8 @@
 // (migration, first neighbour list: LAMMPS's setup is not in its loop time either), then times
 // `steps` steps of the solver's time loop (flight + contact + ghosts + migration) and prints
 // "particle_steps_per_s <value>" (wall time) on the last line, after the loop's CPU time summed
-// over the ranks ("particle_steps_per_cpu_s").
+// over the ranks ("particle_steps_per_cpu_s"), and before them each rank's loop time by unit and
+// solver phase ("rank R seconds: ...").
 #include <mpi.h>
 
 #include <chrono>
@@ -54,6 +55,7 @@ int main(int argc, char** argv) {
     gas.velocity_sigma = std::sqrt(1.380649e-23 * 9e12 / m);
     mps::contact::fill_lattice_gas(sim.particles(), gas, rank, size);
     sim.step();
+    const auto setup = sim.time_breakdown();
     MPI_Barrier(MPI_COMM_WORLD);
     const auto t0 = std::chrono::steady_clock::now();
     const double cpu0 = cpu_seconds();
@@ -62,6 +64,19 @@ int main(int argc, char** argv) {
     MPI_Barrier(MPI_COMM_WORLD);
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    // per rank, in rank order: where the loop's wall time went (units and solver phases)
+    for (int r = 0; r < size; ++r) {
+      if (r == rank) {
+        std::printf("rank %d (%zu particles, %zu ghosts) seconds:", rank, sim.particles().size(),
+                    sim.particles().ghost_count());
+        const auto loop = sim.time_breakdown();
+        for (std::size_t k = 0; k < loop.size(); ++k)
+          std::printf(" %s %.3f", loop[k].first.c_str(), loop[k].second - setup[k].second);
+        std::printf("\n");
+        std::fflush(stdout);
+      }
+      MPI_Barrier(MPI_COMM_WORLD);
+    }
     double cpu_sum = 0.0;
     MPI_Allreduce(&cpu, &cpu_sum, 1, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
     long long n = static_cast<long long>(sim.particles().size()), total = 0;

@@ -95,7 +95,7 @@ std::vector<char> ElectronBeam::in_beam(const ParticleStore& g, std::vector<Vec3
 }
 
 void ElectronBeam::apply(Stage, ParticleStore& p, const StepContext& ctx) {
-  const std::size_t n = p.size() - p.ghost_count();
+  const std::size_t n = p.size();
   std::fill_n(p.ptr(Field::beam_power), n, 0.0);
   std::fill_n(p.ptr(Field::absorbed_current), n, 0.0);
   std::fill_n(p.ptr(Field::se_current), n, 0.0);
@@ -162,7 +162,7 @@ void ElectronBeam::apply(Stage, ParticleStore& p, const StepContext& ctx) {
 void ElectronBeam::deliver(ParticleStore& p, const ParticleStore& g, const Deposit& d,
                            const std::vector<char>& inside, const std::vector<Vec3>& loc,
                            const StepContext& ctx) {
-  const std::size_t n = p.size() - p.ghost_count();
+  const std::size_t n = p.size();
   // own particles take their values from the gathered copy (same numbers on every rank)
   const auto& gid = g.ids();
   double* P = p.ptr(Field::beam_power);

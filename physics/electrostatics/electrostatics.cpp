@@ -71,7 +71,7 @@ void Electrostatics::deposit_and_solve(const ParticleStore& p, std::uint64_t ste
   // every rank sees the same cuts).
   if (!solver_ || (decomp_ && decomp_->cell_cuts() != built_cuts_)) build_solver();
   PoissonSolver& s = *solver_;
-  const std::size_t n = p.size() - p.ghost_count();
+  const std::size_t n = p.size();
   const double* x = p.ptr(Field::px);
   const double* y = p.ptr(Field::py);
   const double* z = p.ptr(Field::pz);
@@ -99,7 +99,7 @@ void Electrostatics::deposit_and_solve(const ParticleStore& p, std::uint64_t ste
 
 void Electrostatics::apply(Stage, ParticleStore& p, const StepContext& ctx) {
   deposit_and_solve(p, ctx.step);
-  const std::size_t n = p.size() - p.ghost_count();
+  const std::size_t n = p.size();
   std::vector<Vec3> pos(n), e;
   for (std::size_t i = 0; i < n; ++i) pos[i] = {p[Field::px][i], p[Field::py][i], p[Field::pz][i]};
   solver_->field_at(pos, e);  // collective

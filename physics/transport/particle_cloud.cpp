@@ -6,7 +6,7 @@ namespace mps::transport {
 
 ParticleCloud cloud_from_particles(const ParticleStore& store, const Vec3& lo, const Vec3& hi,
                                    bool include_ghosts) {
-  const std::size_t n = include_ghosts ? store.size() + store.ghost_count() : store.size();
+  const std::size_t n = include_ghosts ? store.size_with_ghosts() : store.size();
   const double* x = store.ptr(Field::px);
   const double* y = store.ptr(Field::py);
   const double* z = store.ptr(Field::pz);

@@ -132,7 +132,7 @@ void write_checkpoint(MPI_Comm comm, const std::string& path, const ParticleStor
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   const std::string tmp = path + ".tmp";
-  const auto n = static_cast<unsigned long long>(p.size() - p.ghost_count());
+  const auto n = static_cast<unsigned long long>(p.size());
   unsigned long long offset = 0, total = 0;
   MPI_Exscan(&n, &offset, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, comm);
   if (rank == 0) offset = 0;

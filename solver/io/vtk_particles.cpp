@@ -46,7 +46,7 @@ void write_particles_vtk(MPI_Comm comm, const std::string& path, const ParticleS
   int rank = 0, size = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &size);
-  const std::size_t n = p.size() - p.ghost_count();
+  const std::size_t n = p.size();
   vtkNew<vtkPolyData> poly;
   vtkNew<vtkPoints> pts;
   pts->SetDataTypeToDouble();

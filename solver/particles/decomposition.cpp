@@ -206,12 +206,13 @@ std::size_t migrate(ParticleStore& p, const Decomposition& d, const MigrationPay
   return static_cast<std::size_t>(leaving);
 }
 
-ParticleStore gather_box(const ParticleStore& p, const Decomposition& d, const Vec3& lo, const Vec3& hi) {
+ParticleStore gather_box(const ParticleStore& p, const Decomposition& d, const Vec3& lo,
+                         const Vec3& hi) {
   const unsigned mask = kMigrate;
   const std::size_t stride = ParticleStore::packed_size(mask);
   std::vector<double> mine;
   const double* x[3] = {p.ptr(Field::px), p.ptr(Field::py), p.ptr(Field::pz)};
-  const std::size_t n = p.size() - p.ghost_count();
+  const std::size_t n = p.size();
   for (std::size_t i = 0; i < n; ++i) {
     bool in = true;
     for (int a = 0; a < 3 && in; ++a) in = x[a][i] >= lo[a] && x[a][i] <= hi[a];
@@ -229,7 +230,8 @@ ParticleStore gather_box(const ParticleStore& p, const Decomposition& d, const V
                  MPI_DOUBLE, d.comm());
   ParticleStore out;
   out.reserve(all.size() / stride);
-  for (std::size_t off = 0; off < all.size(); off += stride) out.unpack_append(all.data() + off, mask);
+  for (std::size_t off = 0; off < all.size(); off += stride)
+    out.unpack_append(all.data() + off, mask);
   out.sort_by_id();
   return out;
 }
@@ -277,18 +279,19 @@ void exchange_ghosts(ParticleStore& p, const Decomposition& d, double cutoff,
       plan->received[static_cast<std::size_t>(r)] =
           rcount[static_cast<std::size_t>(r)] / static_cast<int>(stride);
   std::size_t count = 0;
-  for (std::size_t off = 0; off < in.size(); off += stride, ++count) p.unpack_append(in.data() + off, kGhost);
+  for (std::size_t off = 0; off < in.size(); off += stride, ++count)
+    p.unpack_append(in.data() + off, kGhost);
   p.mark_ghosts(count);
-  if (plan) {
-    const std::size_t nown = p.size() - count;
-    plan->ghost_ids.assign(p.ids().begin() + static_cast<std::ptrdiff_t>(nown), p.ids().end());
-  }
+  if (plan)
+    plan->ghost_ids.assign(p.ids().begin() + static_cast<std::ptrdiff_t>(p.size()), p.ids().end());
 }
 
 void forward_ghosts(ParticleStore& p, const Decomposition& d, const GhostPlan& plan) {
-  p.drop_ghosts();
   const int size = d.size();
-  if (size == 1 || plan.send.size() != static_cast<std::size_t>(size)) return;
+  if (size == 1 || plan.send.size() != static_cast<std::size_t>(size)) {
+    p.drop_ghosts();
+    return;
+  }
   // Every step: field by field (columns), not particle by particle: the kGhost fields and the
   // state; the ids are those of the plan's exchange (a change of the owned set forces a new one).
   // A message is the columns of one rank's block: the receiver takes them straight into the
@@ -300,10 +303,18 @@ void forward_ghosts(ParticleStore& p, const Decomposition& d, const GhostPlan& p
   std::size_t count = 0;
   for (int r = 0; r < size; ++r)
     count += static_cast<std::size_t>(plan.received[static_cast<std::size_t>(r)]);
+  // The ghosts of the plan normally still stand behind the owned particles (the owned set has not
+  // changed since the exchange): their fields are overwritten in place, with no resize (which
+  // would zero every column) and no ids to copy. A store that lost them is given them back.
+  if (p.ghost_count() != count) {
+    p.drop_ghosts();
+    const std::size_t nown = p.size();
+    p.resize(nown + count);
+    std::copy(plan.ghost_ids.begin(), plan.ghost_ids.end(),
+              p.ids().begin() + static_cast<std::ptrdiff_t>(nown));
+    p.mark_ghosts(count);
+  }
   const std::size_t nown = p.size();
-  p.resize(nown + count);
-  std::copy(plan.ghost_ids.begin(), plan.ghost_ids.end(),
-            p.ids().begin() + static_cast<std::ptrdiff_t>(nown));
   // message layout of m particles: nf columns of m doubles, then m state bytes
   static_assert(sizeof(ParticleState) == 1);
   auto layout = [&](std::size_t m, const std::vector<MPI_Aint>& at) {
@@ -353,11 +364,10 @@ void forward_ghosts(ParticleStore& p, const Decomposition& d, const GhostPlan& p
   }
   MPI_Waitall(static_cast<int>(req.size()), req.data(), MPI_STATUSES_IGNORE);
   for (auto& t : made) MPI_Type_free(&t);
-  p.mark_ghosts(count);
 }
 
 void wrap_periodic(ParticleStore& p, const Decomposition& d, const std::array<bool, 3>& periodic) {
-  const std::size_t n = p.size() - p.ghost_count();
+  const std::size_t n = p.size();
   for (int a = 0; a < 3; ++a) {
     if (!periodic[a]) continue;
     double* x = p.ptr(a == 0 ? Field::px : a == 1 ? Field::py : Field::pz);
@@ -368,8 +378,10 @@ void wrap_periodic(ParticleStore& p, const Decomposition& d, const std::array<bo
       const std::size_t e = std::min(n, b + 512);
       if (!any_lane(x + b, e - b, [=](double v) { return !(v >= lo && v < hi); })) continue;
       for (std::size_t i = b; i < e; ++i) {
-        if (x[i] >= hi) x[i] -= len * std::floor((x[i] - lo) / len);
-        else if (x[i] < lo) x[i] += len * std::ceil((lo - x[i]) / len);
+        if (x[i] >= hi)
+          x[i] -= len * std::floor((x[i] - lo) / len);
+        else if (x[i] < lo)
+          x[i] += len * std::ceil((lo - x[i]) / len);
         if (x[i] >= hi) x[i] = lo;  // round-off of a particle just below lo
       }
     }

@@ -86,19 +86,22 @@ struct GhostPlan {
 
 // Copies of all particles of all ranks inside the box [lo, hi], sorted by id, on every rank.
 // Collective (MPI_Allgatherv).
-ParticleStore gather_box(const ParticleStore& p, const Decomposition& d, const Vec3& lo, const Vec3& hi);
+ParticleStore gather_box(const ParticleStore& p, const Decomposition& d, const Vec3& lo,
+                         const Vec3& hi);
 
-// Append copies of neighbours' particles within `cutoff` of this rank's box as ghosts
-// (ParticleStore::mark_ghosts). Collective. Drop them with ParticleStore::drop_ghosts().
+// Replace the ghosts by copies of neighbours' particles within `cutoff` of this rank's box
+// (ParticleStore::mark_ghosts). Collective. They stay until dropped (ParticleStore::drop_ghosts(),
+// or any change of the owned set).
 // Along periodic axes, particles within `cutoff` of another rank's box across a periodic face are
 // sent too, with their positions unshifted (the unit takes the minimum image); none to itself.
 // With a plan, records what was sent and received for forward_ghosts().
 void exchange_ghosts(ParticleStore& p, const Decomposition& d, double cutoff,
                      const std::array<bool, 3>& periodic = {false, false, false},
                      GhostPlan* plan = nullptr);
-// Append the ghosts of the plan's exchange again, with the current fields of their owners (LAMMPS's
-// forward communication): the owned particles of every rank must be the same, in the same order,
-// as at that exchange. Collective (point-to-point with the ranks of the plan only).
+// Refresh the ghosts of the plan's exchange with the current fields of their owners (LAMMPS's
+// forward communication), in place (appended again if the store dropped them): the owned
+// particles of every rank must be the same, in the same order, as at that exchange. Collective
+// (point-to-point with the ranks of the plan only).
 void forward_ghosts(ParticleStore& p, const Decomposition& d, const GhostPlan& plan);
 // Wrap positions into the box along periodic axes.
 void wrap_periodic(ParticleStore& p, const Decomposition& d, const std::array<bool, 3>& periodic);

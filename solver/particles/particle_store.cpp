@@ -1,18 +1,25 @@
 #include "solver/particles/particle_store.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <numeric>
+#include <utility>
 
 namespace mps {
 
 std::string_view to_string(ParticleState s) {
   switch (s) {
-    case ParticleState::feeding: return "feeding";
-    case ParticleState::in_rotor: return "in_rotor";
-    case ParticleState::flying: return "flying";
-    case ParticleState::captured: return "captured";
-    case ParticleState::escaped: return "escaped";
+    case ParticleState::feeding:
+      return "feeding";
+    case ParticleState::in_rotor:
+      return "in_rotor";
+    case ParticleState::flying:
+      return "flying";
+    case ParticleState::captured:
+      return "captured";
+    case ParticleState::escaped:
+      return "escaped";
   }
   return "unknown";
 }
@@ -38,7 +45,14 @@ const std::array<FieldInfo, kFieldCount>& field_table() {
   return t;
 }
 
+void ParticleStore::changed() {
+  static std::atomic<std::uint64_t> last{0};  // shared by all stores: a value is never reused
+  generation_ = ++last;
+}
+
 std::size_t ParticleStore::push_back(std::uint64_t id, ParticleState s) {
+  drop_ghosts();
+  changed();
   for (auto& v : data_) v.push_back(0.0);
   id_.push_back(id);
   state_.push_back(s);
@@ -52,6 +66,8 @@ void ParticleStore::reserve(std::size_t n) {
 }
 
 void ParticleStore::resize(std::size_t n) {
+  drop_ghosts();
+  changed();
   for (auto& v : data_) v.resize(n, 0.0);
   id_.resize(n, 0);
   state_.resize(n, ParticleState::feeding);
@@ -62,31 +78,52 @@ void ParticleStore::clear() {
   id_.clear();
   state_.clear();
   ghosts_ = 0;
+  changed();
 }
 
 void ParticleStore::drop_ghosts() {
-  resize(size() - ghosts_);
+  if (ghosts_ == 0) return;
+  const std::size_t n = size();
+  for (auto& v : data_) v.resize(n);
+  id_.resize(n);
+  state_.resize(n);
   ghosts_ = 0;
 }
 
 void ParticleStore::compact(const std::vector<char>& keep) {
+  drop_ghosts();
   const std::size_t n = id_.size();
   std::size_t first = 0;  // nothing moves before the first removed particle
   while (first < n && keep[first]) ++first;
-  // column by column: each array is read and written once, in order
-  std::size_t j = first;
+  if (first == n) return;
+  changed();
+  // The runs of kept particles behind it, found once; then each column moves run by run (a
+  // memmove each). Migrations remove a few particles out of many: the runs are long, and a
+  // test per element and column would cost several times the copy.
+  std::vector<std::pair<std::size_t, std::size_t>> runs;  // [begin, end)
+  for (std::size_t i = first; i < n;) {
+    while (i < n && !keep[i]) ++i;
+    const std::size_t b = i;
+    while (i < n && keep[i]) ++i;
+    if (i > b) runs.emplace_back(b, i);
+  }
+  std::size_t kept = first;
+  for (const auto& [b, e] : runs) kept += e - b;
   auto squeeze = [&](auto& v) {
-    j = first;
-    for (std::size_t i = first; i < n; ++i)
-      if (keep[i]) v[j++] = v[i];
+    auto to = v.begin() + static_cast<std::ptrdiff_t>(first);
+    for (const auto& [b, e] : runs)  // each run moves towards the front (to < its begin)
+      to = std::copy(v.begin() + static_cast<std::ptrdiff_t>(b),
+                     v.begin() + static_cast<std::ptrdiff_t>(e), to);
+    v.resize(kept);
   };
   for (auto& v : data_) squeeze(v);
   squeeze(id_);
   squeeze(state_);
-  resize(j);
 }
 
 void ParticleStore::sort_by_id() {
+  drop_ghosts();
+  changed();
   const std::size_t n = size();
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), 0);

@@ -76,15 +76,19 @@ struct FieldInfo {
 };
 const std::array<FieldInfo, kFieldCount>& field_table();
 
-// Owned particles of one rank (plus, after the solver's ghost exchange, ghost copies at the end:
-// indices [size(), size() + ghost_count()) are read-only neighbours from other ranks).
+// Owned particles of one rank, indices [0, size()), and after the solver's ghost exchange ghost
+// copies of other ranks' particles behind them, indices [size(), size_with_ghosts()): read-only
+// neighbours. The ghosts stay between steps (the solver refreshes their fields in place each step,
+// forward_ghosts) until the owned set changes: push_back, resize, compact, sort_by_id,
+// unpack_append and clear drop them first, so the owned particles always come first.
 class ParticleStore {
  public:
-  std::size_t size() const { return id_.size(); }
+  std::size_t size() const { return id_.size() - ghosts_; }  // owned particles
   std::size_t ghost_count() const { return ghosts_; }
-  bool empty() const { return id_.empty(); }
+  std::size_t size_with_ghosts() const { return id_.size(); }
+  bool empty() const { return size() == 0; }
 
-  // Field arrays: p[Field::px][i]. Raw pointers for hot loops.
+  // Field arrays: p[Field::px][i], size_with_ghosts() long. Raw pointers for hot loops.
   std::vector<double>& operator[](Field f) { return data_[static_cast<int>(f)]; }
   const std::vector<double>& operator[](Field f) const { return data_[static_cast<int>(f)]; }
   double* ptr(Field f) { return data_[static_cast<int>(f)].data(); }
@@ -93,17 +97,24 @@ class ParticleStore {
   const std::vector<std::uint64_t>& ids() const { return id_; }
   std::vector<ParticleState>& states() { return state_; }
   const std::vector<ParticleState>& states() const { return state_; }
+  // Tells whether the particles may have changed since a moment: a new value, never used before
+  // by any store, whenever particles are added, removed or reordered (the members below that do
+  // so; ids are written once, when a particle is added, never changed in place). The solver
+  // compares it instead of every id, every step, to know that its ghosts still fit.
+  std::uint64_t generation() const { return generation_; }
 
   // Append one particle with every field zero; returns its index.
   std::size_t push_back(std::uint64_t id, ParticleState s);
   void reserve(std::size_t n);
   void resize(std::size_t n);  // new entries zero, id 0, state feeding
   void clear();
-  // Remove particles whose keep[i] is false, keeping the order of the others (stable).
+  // Remove owned particles whose keep[i] is false (keep has size() entries), keeping the order of
+  // the others (stable).
   void compact(const std::vector<char>& keep);
   // Order particles by id (deterministic reductions and output).
   void sort_by_id();
-  // Ghosts: the solver appends copies after the owned particles and drops them again.
+  // Ghosts: the solver appends copies after the owned particles (as owned ones) and then declares
+  // the last n entries ghosts; drop_ghosts() removes them (no copy: the arrays shrink).
   void drop_ghosts();
   void mark_ghosts(std::size_t n) { ghosts_ = n; }
 
@@ -120,6 +131,8 @@ class ParticleStore {
   std::vector<std::uint64_t> id_;
   std::vector<ParticleState> state_;
   std::size_t ghosts_ = 0;
+  std::uint64_t generation_ = 0;
+  void changed();  // a fresh generation
 };
 
 }  // namespace mps

@@ -257,9 +257,10 @@ void Simulation::step() {
     } else if (s == Stage::force) {
       if (periodic_[0] || periodic_[1] || periodic_[2])
         wrap_periodic(particles_, *decomp_, periodic_);
+      // the ghosts stay behind the owned particles (the other stages see size() only) for the
+      // next step's forwarding to refresh in place
       ctx.neighbours = refresh_neighbours();
       apply_stage(s, ctx);
-      particles_.drop_ghosts();
     } else {
       apply_stage(s, ctx);
     }
@@ -276,8 +277,26 @@ std::size_t Simulation::migrate_particles() {
   return migrate(particles_, *decomp_, payload_.get());
 }
 
+namespace {
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+}  // namespace
+
+std::vector<std::pair<std::string, double>> Simulation::time_breakdown() const {
+  std::vector<std::pair<std::string, double>> t;
+  for (std::size_t k = 0; k < units_.size(); ++k)
+    t.emplace_back(units_[k]->name(), unit_seconds_[k]);
+  t.emplace_back("renewal_test", phase_seconds_[kRenewalTest]);
+  t.emplace_back("migrate", phase_seconds_[kMigrate]);
+  t.emplace_back("ghost_exchange", phase_seconds_[kGhostExchange]);
+  t.emplace_back("ghost_forward", phase_seconds_[kGhostForward]);
+  return t;
+}
+
 StepContext::Neighbours Simulation::refresh_neighbours() {
   using N = StepContext::Neighbours;
+  auto t0 = std::chrono::steady_clock::now();
   if (!lazy_ghosts_) {
     if (ownership_each_step_) migrate_particles();
     if (ghost_cutoff_ > 0.0) exchange_ghosts(particles_, *decomp_, ghost_cutoff_, periodic_);
@@ -287,9 +306,7 @@ StepContext::Neighbours Simulation::refresh_neighbours() {
   // skin/2 since the last renewal or the owned particles changed (injection, removal,
   // migration), else forward the ghosts' fields; one all-reduce of a flag per step.
   const std::size_t n = particles_.size();
-  const auto& id = particles_.ids();
-  int renew = ownership_each_step_ || renewal_ids_.size() != n ||
-              !std::equal(id.begin(), id.end(), renewal_ids_.begin());
+  int renew = ownership_each_step_ || particles_.generation() != renewal_generation_;
   if (!renew) {
     const double lim = 0.25 * neighbour_skin_ * neighbour_skin_;
     const double* x[3] = {particles_.ptr(Field::px), particles_.ptr(Field::py),
@@ -316,19 +333,24 @@ StepContext::Neighbours Simulation::refresh_neighbours() {
       renew = any_index(b, std::min(n, b + 1024), moved);
   }
   if (size_ > 1) MPI_Allreduce(MPI_IN_PLACE, &renew, 1, MPI_INT, MPI_MAX, comm_);
+  phase_seconds_[kRenewalTest] += seconds_since(t0);
+  t0 = std::chrono::steady_clock::now();
   if (!renew) {
     forward_ghosts(particles_, *decomp_, ghost_plan_);
+    phase_seconds_[kGhostForward] += seconds_since(t0);
     return N::forwarded;
   }
   migrate_particles();
+  phase_seconds_[kMigrate] += seconds_since(t0);
+  t0 = std::chrono::steady_clock::now();
   exchange_ghosts(particles_, *decomp_, ghost_cutoff_, periodic_, &ghost_plan_);
-  const std::size_t nown = particles_.size() - particles_.ghost_count();
-  renewal_ids_.assign(particles_.ids().begin(),
-                      particles_.ids().begin() + static_cast<std::ptrdiff_t>(nown));
+  const std::size_t nown = particles_.size();
+  renewal_generation_ = particles_.generation();
   for (int a = 0; a < 3; ++a) {
     const double* x = particles_.ptr(a == 0 ? Field::px : a == 1 ? Field::py : Field::pz);
     renewal_x_[a].assign(x, x + nown);
   }
+  phase_seconds_[kGhostExchange] += seconds_since(t0);
   return N::renewed;
 }
 

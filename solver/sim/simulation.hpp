@@ -4,10 +4,12 @@
 
 #include <mpi.h>
 
+#include <array>
 #include <chrono>
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -55,6 +57,9 @@ class Simulation {
   const std::string& output_dir() const { return out_dir_; }
   // issue 6: surface maps of the units (catchers), summed over ranks (collective)
   std::vector<ReducedSurfaceMap> reduced_surface_maps();
+  // This rank's wall time so far, by unit and by solver phase around the force stage (name,
+  // seconds): where the parallel overhead goes (bench/contacts.cpp prints it per rank).
+  std::vector<std::pair<std::string, double>> time_breakdown() const;
 
  private:
   void apply_stage(Stage s, StepContext& ctx);
@@ -78,6 +83,10 @@ class Simulation {
   std::string out_dir_;
   std::vector<std::unique_ptr<ProcessUnit>> units_;
   std::vector<double> unit_seconds_;
+  // solver phases of refresh_neighbours(): the renewal test (displacement scan and its
+  // all-reduce, which also waits for the slowest rank), migration, ghost exchange, forwarding
+  enum Phase { kRenewalTest, kMigrate, kGhostExchange, kGhostForward, kPhaseCount };
+  std::array<double, kPhaseCount> phase_seconds_{};
   std::unique_ptr<Decomposition> decomp_;
   ParticleStore particles_;
   double dt_ = 0.0, end_time_ = 0.0, time_ = 0.0;
@@ -88,12 +97,13 @@ class Simulation {
   std::uint64_t migrate_every_ = 10;
   bool ownership_each_step_ = false;
   // Ghosts kept between renewals (every unit with a ghost cutoff has a neighbour skin): the
-  // least skin, the plan of the last ghost exchange, and the owned ids and positions at the last
-  // renewal (a renewal is due when some particle moved more than skin/2 or the ids changed).
+  // least skin, the plan of the last ghost exchange, and the store's generation and the owned
+  // positions at the last renewal (a renewal is due when some particle moved more than skin/2
+  // or particles were added, removed or reordered).
   bool lazy_ghosts_ = false;
   double neighbour_skin_ = 0.0;
   GhostPlan ghost_plan_;
-  std::vector<std::uint64_t> renewal_ids_;
+  std::uint64_t renewal_generation_ = ~std::uint64_t{0};  // none yet
   std::vector<double> renewal_x_[3];
   std::unique_ptr<MigrationPayload> payload_;
   double rebalance_threshold_ = 1.2, ghost_cutoff_ = 0.0;
