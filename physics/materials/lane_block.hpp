@@ -51,28 +51,42 @@ struct Block {
 };
 
 // Exact sum of per-particle values given lane by lane: each lane's double split into biased
-// exponent and signed mantissa in the batch, then one integer add per lane into `bins`
-// (ExactSumBins), merged exactly into the tally at the end. Lanes not to be counted carry 0.
+// exponent and signed mantissa in the batch, then added to the bin of its exponent in its own
+// lane's slot of `bins` (ExactSumBins) by one gather-add-scatter (the lanes' bins are distinct, so
+// the scatter has no conflicts), merged exactly into the tally at the end. Lanes beyond the
+// block's count add 0.
 static_assert(kWidth <= ExactSumBins::kSlots, "one bin slot per lane");
 struct LaneSums {
   ExactSumBins& bins;
+  using I = xsimd::batch<std::int64_t>;
   void add(const Block& b, const Vec& v) {
     if (!any(v != 0.0)) return;  // e.g. the beam heat of a batch outside the beam
-    using I = xsimd::batch<std::int64_t>;
     const I bits = xsimd::bitwise_cast<I>(v);
+    const I lane = lane_index();
     I e = (bits >> 52) & I(0x7ff);
     I mant = (bits & I((std::int64_t{1} << 52) - 1)) |
              xsimd::select(e != I(0), I(std::int64_t{1} << 52), I(0));  // subnormals: no hidden bit
     mant = xsimd::select(bits < I(0), -mant, mant);
-    const auto special = e == I(0x7ff);  // inf, NaN: not representable (never added)
-    mant = xsimd::select(special, I(0), mant);
-    e = xsimd::select(special, I(0), e);
-    alignas(64) std::array<std::int64_t, kWidth> ex, mx;
-    e.store_aligned(ex.data());
-    mant.store_aligned(mx.data());
-    bins.add_lanes(ex.data(), mx.data(), b.count);
+    // inf and NaN are not representable (never added); nor are the tail block's copies
+    const auto dropped = (e == I(0x7ff)) || !(lane < I(static_cast<std::int64_t>(b.count)));
+    mant = xsimd::select(dropped, I(0), mant);
+    e = xsimd::select(dropped, I(0), e);
+    const I index = lane * I(ExactSumBins::kBins) + e;
+    std::int64_t* slots = bins.slots();
+    (I::gather(slots, index) + mant).scatter(slots, index);
+    bins.end_batch();
   }
   void merge_into(ExactSum& s) { bins.flush_into(s); }
+
+ private:
+  static I lane_index() {
+    alignas(64) static constexpr auto lanes = [] {
+      std::array<std::int64_t, kWidth> l{};
+      for (std::size_t k = 0; k < kWidth; ++k) l[k] = static_cast<std::int64_t>(k);
+      return l;
+    }();
+    return I::load_aligned(lanes.data());
+  }
 };
 
 }  // namespace mps::lanes

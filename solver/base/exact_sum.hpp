@@ -104,27 +104,23 @@ class ExactSum {
   std::uint32_t adds_ = 0;
 };
 
-// Exact sums of many doubles from SIMD lanes (the thermal and charging units' batched kernels),
-// cheaper per value than ExactSum::add: each value's signed mantissa is added to a bin of its
-// biased exponent (the "large superaccumulator" of Neal 2015), one integer add. A bin holds
-// the sum of at most 1024 mantissas (< 2^63), so the bins are flushed into the exact sum every
-// 1024 batches, over the exponent range the batches touched. Each lane has its own bins (slot),
-// so the adds of one batch are independent of each other.
+// Exact sums of many doubles from SIMD lanes (the thermal and charging units' batched kernels,
+// lanes::LaneSums), cheaper per value than ExactSum::add: each value's signed mantissa is added to
+// a bin of its biased exponent (the "large superaccumulator" of Neal 2015), one integer add. Each
+// lane has its own bins (slot), so the adds of one batch are independent of each other (one
+// gather-add-scatter). A bin holds the sum of at most 1024 mantissas (< 2^63), so the bins are
+// flushed into the exact sum every 1024 batches. The flush scans every bin (16 per batch) rather
+// than tracking the batches' exponent range: the reduction per batch cost more.
 class ExactSumBins {
  public:
   static constexpr int kSlots = 8;  // lanes, at most
   static constexpr int kBins = 2048;
   ExactSumBins() : bins_(static_cast<std::size_t>(kSlots) * kBins, 0) {}
-  // adds lane l's (-1)^sign mant 2^(max(biased, 1) - 1075) to slot l, l < count: mant < 2^53
-  // (signed), biased < 2047
-  void add_lanes(const std::int64_t* biased, const std::int64_t* signed_mant, std::size_t count) {
-    for (std::size_t l = 0; l < count; ++l) {
-      if (signed_mant[l] == 0) continue;
-      const auto e = static_cast<int>(biased[l]);
-      bins_[l * kBins + static_cast<std::size_t>(e)] += signed_mant[l];
-      lo_ = std::min(lo_, e);
-      hi_ = std::max(hi_, e);
-    }
+  // Slot l's bins start at slots() + l kBins, indexed by biased exponent b (< 2047): a value
+  // (-1)^sign mant 2^(max(b, 1) - 1075), mant < 2^53, is added as its signed mantissa. After
+  // each batch (at most one value per slot), end_batch().
+  std::int64_t* slots() { return bins_.data(); }
+  void end_batch() {
     if (++batches_ == 1024) flush();
   }
   // moves everything into `sum` (exactly) and empties the bins
@@ -138,18 +134,15 @@ class ExactSumBins {
   void flush() {
     for (std::size_t slot = 0; slot < kSlots; ++slot) {
       std::int64_t* b = bins_.data() + slot * kBins;
-      for (int e = lo_; e <= hi_; ++e) {
+      for (int e = 0; e < kBins; ++e) {
         if (b[e] == 0) continue;
         total_.add_scaled(b[e] < 0, static_cast<std::uint64_t>(b[e] < 0 ? -b[e] : b[e]), e);
         b[e] = 0;
       }
     }
-    lo_ = kBins;
-    hi_ = -1;
     batches_ = 0;
   }
   std::vector<std::int64_t> bins_;
-  int lo_ = kBins, hi_ = -1;
   unsigned batches_ = 0;
   ExactSum total_;
 };

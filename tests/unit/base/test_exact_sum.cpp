@@ -78,10 +78,8 @@ TEST(ExactSumBins, EqualsExactSumBitForBit) {
     if (bits >> 63) mant = -mant;
     // one value per batch, in rotating lanes
     const std::size_t lane = static_cast<std::size_t>(i % mps::ExactSumBins::kSlots);
-    std::int64_t e[mps::ExactSumBins::kSlots] = {}, m[mps::ExactSumBins::kSlots] = {};
-    e[lane] = biased;
-    m[lane] = mant;
-    bins.add_lanes(e, m, mps::ExactSumBins::kSlots);
+    bins.slots()[lane * mps::ExactSumBins::kBins + static_cast<std::size_t>(biased)] += mant;
+    bins.end_batch();
   }
   bins.flush_into(binned);
   EXPECT_TRUE(binned == direct);
