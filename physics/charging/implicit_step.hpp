@@ -62,14 +62,18 @@ ChargeStep<V> implicit_step(const ChargingModel& model, const V& q, const V& abs
   // while backward Euler's own local truncation error is ~ (dt |I'| / C) |dphi| / 2. The step is
   // accepted when delta <= 0.05 |dphi| min(1, dt |I'| / C): the switch adds at most 10 % to the
   // error backward Euler makes anyway (at most 5 % of the change on stiff steps, where the
-  // particle tracks its equilibrium). On a negative sphere |dphi| <= 1e-2 |phi0| is required as
-  // well (the Schottky and FN exponents curve like 1 / |phi|). The currents of an accepted step
-  // are the linearised ones, so C dphi = dt I holds exactly for it.
+  // particle tracks its equilibrium). The step must also stay where that curvature bound holds
+  // (fast_path_in_range, linear_step.hpp). The currents of an accepted step are the linearised
+  // ones, so C dphi = dt I holds exactly for it.
   //
   // Otherwise Newton on G = ln E - ln A, nearly linear in phi (the emission laws are exponential
-  // in phi or in a power of it), converges in a few iterations where Newton on A - E (flat, then
-  // steep) would bounce; a bracket from the sign of A - E keeps every iterate safe, and a
-  // Newton step that leaves the bracket or does not halve the last step gives way to bisection.
+  // in phi or in a power of it), where Newton on F = A - E (flat, then steep) would bounce; but
+  // G is singular at phi_a (ln A), next to which the root lies when little is emitted (a cold
+  // sphere charging in the beam): there F, nearly linear, lands on the root in one step, where
+  // G's steps left the ~1e-6 |phi_a| gap of the start to bisection (~20 evaluations). Each
+  // iteration takes the better of the two steps (below). A bracket from the sign of F keeps
+  // every iterate safe, and a Newton step that leaves the bracket or does not halve the last
+  // step gives way to bisection.
   CurrentLanes<V> c = I(phi0);
   V phi = phi0 + dt * c.total / (C - dt * c.dtotal);
   ChargeStep<V> s;
@@ -77,7 +81,7 @@ ChargeStep<V> implicit_step(const ChargingModel& model, const V& q, const V& abs
     const V dphi = phi - phi0, slope = -dt * c.dtotal;
     const V delta = dt * c.curvature * dphi * dphi / (2.0 * (C + slope));
     const M close = delta <= ChargingModel::kFastPathFraction * abs(dphi) * min(V(1.0), slope / C);
-    const M fast = close && ((phi0 > 0.0) || (abs(dphi) <= 1e-2 * abs(phi0)));
+    const M fast = close && fast_path_in_range(model, phi0, dphi, T);
     s.end = c;
     s.end.se = c.se + c.dse * dphi;
     s.end.thermionic = c.thermionic + c.dthermionic * dphi;
@@ -86,42 +90,62 @@ ChargeStep<V> implicit_step(const ChargingModel& model, const V& q, const V& abs
     s.iterations = V(1.0);
     M active = !fast;
     if (any(active)) {
-      // Newton on G = ln E - ln A with a bracket [lo, hi], bisection when it stalls
+      // Newton on G = ln E - ln A (or F = A - E) with a bracket [lo, hi], bisection when it stalls
       V x = select(phi > phi_a, phi, phi_a + 1e-6 * (1.0 + abs(phi_a)));
       V lo = phi_a, hi(kInf), last_step(kInf);
-      M at_x = !active;  // lanes whose currents c were evaluated at their final potential
+      M probed_a = !active;  // lanes that evaluated the currents at phi_a itself
+      M at_x = !active;      // lanes whose currents c were evaluated at their final potential
       CurrentLanes<V> cx = c;
       for (int it = 1;; ++it) {
         c = I(x);
-        const V A = C * (x - phi0) + dt * absorbed;
+        const M at_a = x == phi_a;
+        probed_a = probed_a || at_a;
+        const V A = select(at_a, V(0.0), C * (x - phi0) + dt * absorbed);  // A(phi_a) = 0
         const V E = dt * (c.se + c.thermionic + c.field);
         const M below = (A - E) < 0.0;
         lo = select(active && below, x, lo);
         hi = select(active && !below, x, hi);
-        const M newton = (E > 0.0) && (A > 0.0);
-        const V Es = select(newton, E, V(1.0)), As = select(newton, A, V(1.0));
-        const V dG = dt * c.dtotal / Es - C / As;
-        V next = select(newton, x - log(Es / As) / dG, V(std::numeric_limits<double>::quiet_NaN()));
-        // converged: the Newton correction is below the tolerance; keep x, where the currents
-        // were just evaluated
-        const M converged = active && (abs(next - x) <= o.tolerance * (1.0 + abs(x)));
+        const V slope_E = -dt * c.dtotal;  // -dE/dphi >= 0
+        // converged: F's Newton correction, the distance to the root to first order in either
+        // form, is below the tolerance; keep x, where the currents were just evaluated. (G's own
+        // correction would not do: it vanishes like x - phi_a at phi_a, whatever E is there.)
+        const V correction = (A - E) / (C + slope_E);
+        const M converged = active && (abs(correction) <= o.tolerance * (1.0 + abs(x)));
         cx = select_currents(converged, c, cx);
         at_x = at_x || converged;
         s.iterations = select(active, V(static_cast<double>(it)), s.iterations);
         active = active && !converged;
         if (!any(active)) break;
+        const M newton = (E > 0.0) && (A > 0.0);
+        const V Es = select(newton, E, V(1.0)), As = select(newton, A, V(1.0));
+        const V dG = dt * c.dtotal / Es - C / As;
+        V next = select(newton, x - log(Es / As) / dG, V(std::numeric_limits<double>::quiet_NaN()));
+        // F's step as well, and the higher of the two: where F is concave and G convex (E
+        // exponential-like) both Newton steps land at or below the root, from either side, so
+        // the higher one is the closer (G's from just above phi_a, where it is singular, falls
+        // far below; F's from far above, across a steep rise of E, too). F's alone where G is
+        // undefined (nothing emitted at x, or x at phi_a). Landing at lo (to the tolerance) or
+        // below (F's root is never below phi_a), F's step probes phi_a itself, once: the root
+        // when nothing is emitted there either, else a point below it (F's step from there is
+        // Newton from the left on a concave F: it stays below the root and converges).
+        const V next_F = x - correction;
+        const M take_F = !newton || (next_F > next);
+        const M to_a = take_F && !(next_F > lo + o.tolerance * (1.0 + abs(lo))) && !probed_a;
+        next = select(take_F, select(to_a, phi_a, next_F), next);
         // Newton whose step does not at least halve the last one (the sqrt kink of Schottky
         // emission at phi = 0) gives way to bisection (the safeguard of rtsafe, Press et al.,
         // Numerical Recipes, 9.4); monotone Newton convergence from one side keeps Newton
         const M slow = abs(next - x) > 0.5 * last_step;
-        const M outside = !((next > lo) && (next < hi)) || slow;
+        const M outside = !(((next > lo) || to_a) && (next < hi)) || slow;
         const V fallback =
             select(hi < kInf, 0.5 * (lo + hi), lo + max(V(1.0), 2.0 * abs(lo - phi_a)));
         next = select(outside, fallback, next);
         const V change = abs(next - x);
         last_step = select(active, change, last_step);
         x = select(active, next, x);
-        const M done = active && ((change <= o.tolerance * (1.0 + abs(x))) ||
+        // a bisection step below the tolerance, or a bracket at the resolution of doubles (a
+        // small Newton step is not enough: G's vanishes near phi_a whatever E is there)
+        const M done = active && ((outside && change <= o.tolerance * (1.0 + abs(x))) ||
                                   (hi - lo <= 1e-15 * (1.0 + abs(x))));
         active = active && !done;
         if (!any(active)) break;

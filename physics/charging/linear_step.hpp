@@ -89,6 +89,24 @@ CurrentLanes<V> currents(const ChargingModel& model, const V& phi, const V& abso
   return c;
 }
 
+// Where the curvature bound of currents() at phi0, and so the fast path's error estimate,
+// holds over the whole step phi0 -> phi0 + dphi:
+//  - a negative sphere: |dphi| <= 1 % of |phi0| (the Schottky and FN exponents curve like
+//    1 / |phi|);
+//  - a positive sphere whose potential rises: every emission falls, and so does its curvature;
+//  - a positive sphere whose potential falls: by at most a tenth of the smaller emission energy
+//    scale (kT of thermionic electrons, kT_se of slow secondaries), over which the retarded
+//    emissions, exponential in phi, grow by at most e^0.1. A hot sphere swinging from +200 V to
+//    -95 V in one step (entering the beam) would otherwise take the linear step as it stood at
+//    +200 V, with no emission at all, while the root lies at +1 V.
+template <class V>
+auto fast_path_in_range(const ChargingModel& model, const V& phi0, const V& dphi, const V& T) {
+  const V scale = min(V(model.options().se_temperature_eV), constants::boltzmann_eV * T);
+  const auto positive = phi0 > 0.0;
+  return (positive && ((dphi >= 0.0) || ((-dphi <= 0.1 * scale) && (phi0 + dphi > 0.0)))) ||
+         (!positive && (abs(dphi) <= 1e-2 * abs(phi0)));
+}
+
 template <class V>
 struct LinearStep {
   MaskOf<V> quiet;          // nothing changes the charge: left as it is
@@ -135,8 +153,8 @@ LinearStep<V> linear_step(const ChargingModel& model, const V& q, const V& absor
     const V rayleigh = 8.0 * constants::pi * sqrt(kEps0 * gamma * r * r * r);
     limit = limit || (molten && (abs(s.charge) > rayleigh));
   }
-  s.accepted = !s.quiet && close && ((phi0 > 0.0) || (abs(dphi) <= 1e-2 * abs(phi0))) && !limit &&
-               !is_nan(phi);
+  s.accepted =
+      !s.quiet && close && fast_path_in_range(model, phi0, dphi, T) && !limit && !is_nan(phi);
   return s;
 }
 

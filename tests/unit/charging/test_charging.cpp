@@ -7,6 +7,7 @@
 #include "physics/materials/emission.hpp"
 #include "solver/base/constants.hpp"
 #include "solver/base/errors.hpp"
+#include "solver/base/rng.hpp"
 
 namespace mps {
 namespace {
@@ -59,6 +60,55 @@ TEST(ChargingModel, ChargeConservedPerMechanism) {
   const auto r = model.advance(q, in, dt);
   const double dq = dt * (-in.absorbed_current + r.end.se + r.end.thermionic + r.end.field);
   EXPECT_NEAR((q - q0) / dq, 1.0, 1e-6);
+}
+
+// The backward-Euler root C (phi1 - phi0) = dt I(phi1), found by plain bisection on that
+// balance (monotone in phi: one root, above phi_a = phi0 - dt I_a / C).
+double backward_euler_root(const ChargingModel& model, double q0, const ChargingInputs& in,
+                           double dt) {
+  const double C = ChargingModel::capacitance(in.diameter);
+  const double phi0 = q0 / C, phi_a = phi0 - dt * in.absorbed_current / C;
+  auto F = [&](double phi) { return C * (phi - phi0) - dt * model.currents(phi, in).total; };
+  double lo = phi_a, hi = phi_a + 1.0;
+  while (F(hi) <= 0.0) hi = phi_a + 2.0 * (hi - phi_a);
+  for (int k = 0; k < 400 && hi - lo > 1e-14 * (1.0 + std::fabs(lo)); ++k)
+    (F(0.5 * (lo + hi)) > 0.0 ? hi : lo) = 0.5 * (lo + hi);
+  return 0.5 * (lo + hi);
+}
+
+TEST(ChargingModel, StepLandsOnTheBackwardEulerRoot) {
+  // Random states over the regimes of a stream (cold to above melting, in and out of the beam,
+  // either sign of charge, RC far below and far above dt). Tolerance: the fast path (linearly
+  // implicit step) is taken where its predicted distance to the root is at most 5 % of the
+  // change (ChargingModel::kFastPathFraction), a second-order estimate: 10 % allowed; Newton
+  // stops within 1e-12 (1 + |phi|) V (ChargingOptions::tolerance): 1e-9 V allowed for the
+  // rounding of the balance near its root. A solver that stops away from the root (as the
+  // Newton iteration on ln E - ln A once did next to phi_a, where it is singular) fails by volts.
+  ChargingModel model(W(), ChargingOptions{});
+  const double dts[] = {1e-12, 1e-10, 1e-8, 1e-7};
+  int newton_steps = 0;
+  for (std::uint64_t k = 0; k < 20000; ++k) {
+    Rng rng(31, RngPurpose::test, k);
+    ChargingInputs in;
+    in.temperature = 300.0 + 3000.0 * rng.uniform();
+    in.diameter = 2e-6 + 8e-6 * rng.uniform();
+    in.absorbed_current = rng.uniform() < 0.4 ? 0.0 : 2e-5 * rng.uniform();
+    in.se_current = rng.uniform() < 0.5 ? 0.0 : in.absorbed_current * rng.uniform();
+    const double dt = dts[k % 4];
+    const double phi0 = rng.uniform() < 0.7 ? -5000.0 * std::pow(rng.uniform(), 3.0)
+                                            : 200.0 * std::pow(rng.uniform(), 3.0);
+    const double q0 = phi0 * ChargingModel::capacitance(in.diameter);
+    double q = q0;
+    const auto r = model.advance(q, in, dt);
+    newton_steps += r.iterations > 1;
+    const double phi1 = model.potential(q, in.diameter);
+    const double root = backward_euler_root(model, q0, in, dt);
+    ASSERT_LE(std::fabs(phi1 - root), 0.1 * std::fabs(phi1 - phi0) + 1e-9 * (1.0 + std::fabs(root)))
+        << "state " << k << ": phi0 " << phi0 << " V, T " << in.temperature << " K, d "
+        << in.diameter << " m, I_a " << in.absorbed_current << " A, I_se " << in.se_current
+        << " A, dt " << dt << " s: step to " << phi1 << " V, root " << root << " V";
+  }
+  EXPECT_GT(newton_steps, 2000);  // both paths are exercised
 }
 
 TEST(ChargingModel, RayleighLimitOfAMoltenDrop) {
