@@ -26,7 +26,7 @@ std::string_view to_string(ParticleState s);
 
 // Field flags.
 inline constexpr unsigned kMigrate = 1u;     // travels with the particle between ranks
-inline constexpr unsigned kGhost = 2u;       // copied to ghost particles (contacts)
+inline constexpr unsigned kGhost = 2u;       // copied to ghost particles (what contacts read)
 inline constexpr unsigned kCheckpoint = 4u;  // written to / read from HDF5 checkpoints
 inline constexpr unsigned kOutput = 8u;      // written to VTK output
 inline constexpr unsigned kAll = kMigrate | kGhost | kCheckpoint | kOutput;
@@ -47,9 +47,9 @@ inline constexpr unsigned kState = kMigrate | kCheckpoint | kOutput;  // not nee
   X(diameter, "diameter_m", kAll)                                                              \
   X(mass, "mass_kg", kAll)                                                                     \
   X(enthalpy, "specific_enthalpy_J_per_kg", kState)                                            \
-  X(temperature, "temperature_K", kAll)                                                        \
+  X(temperature, "temperature_K", kState)                                                      \
   X(liquid_fraction, "liquid_fraction", kState)                                                \
-  X(charge, "charge_C", kAll)                                                                  \
+  X(charge, "charge_C", kState)                                                                \
   X(peak_temperature, "peak_temperature_K", kState)                                            \
   X(time_molten, "time_molten_s", kState)                                                      \
   X(beam_power, "beam_power_W", kState)                                                        \
