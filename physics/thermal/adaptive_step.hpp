@@ -77,7 +77,8 @@ AdaptiveStep<V> adaptive_step(const ThermalModel& model, const V& h0, const V& T
     const V predicted = 0.5 * tau * dg / (m * cp1);
     const V h_euler = (E + tau * g1) / m_euler;
     const auto st_euler = melt_state(mat, h_euler);
-    const M euler = go && (predicted <= 0.1 * tol) && (branch(fraction_of(st_euler)) == branch(f1));
+    const M euler = go && (predicted <= 0.1 * tol) && euler_prediction_holds(dT, T1) &&
+                    (branch(fraction_of(st_euler)) == branch(f1));
     // otherwise the Heun pair: the rates at the Euler end
     const M pair = go && !euler;
     V err(0.0);

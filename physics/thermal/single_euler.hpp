@@ -34,7 +34,8 @@ SingleEuler<V> single_euler(const ThermalModel& model, const V& h0, const V& T0,
   r.h = (m0 * h0 + dt * g) / m_euler;
   const auto end = state_of(model.material(), r.h);
   r.accepted = (m_euler > 0.5 * m0) && (predicted <= 0.1 * model.options().tolerance_K) &&
-               end.handled && (branch(end.liquid_fraction) == branch(f0)) && !is_nan(r.h);
+               euler_prediction_holds(dT, T0) && end.handled &&
+               (branch(end.liquid_fraction) == branch(f0)) && !is_nan(r.h);
   r.T = end.temperature;
   r.f = end.liquid_fraction;
   r.m = m_euler;
