@@ -194,6 +194,7 @@ std::size_t migrate(ParticleStore& p, const Decomposition& d, const MigrationPay
     keep[i] = 0;
   }
   p.compact(keep);
+  const std::size_t stayed = p.size();
   std::vector<double> in = alltoallv(d.comm(), size, send);
   for (std::size_t off = 0; off < in.size();) {
     const std::size_t i = p.unpack_append(in.data() + off, kMigrate);
@@ -203,6 +204,13 @@ std::size_t migrate(ParticleStore& p, const Decomposition& d, const MigrationPay
     if (len > 0) payload->unpack(p.ids()[i], in.data() + off + 1, len);
     off += 1 + len;
   }
+  // Arrivals stand behind the particles that stayed. When they are many (the first distribution
+  // of particles created on every rank, a rebalance) the store goes back to id order: the contact
+  // unit walks pairs by id (neighbour_list.hpp) and lattices and streams are numbered through
+  // space, so id order is memory locality. Half interleaved, the granular gas ran its contact
+  // law 16 % slower per pair on 2 ranks. A few arrivals per step stay where they are (a sort
+  // moves every column).
+  if (8 * (p.size() - stayed) > p.size()) p.sort_by_id();
   return static_cast<std::size_t>(leaving);
 }
 
