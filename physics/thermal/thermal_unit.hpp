@@ -32,6 +32,8 @@ class ThermalUnit : public ProcessUnit {
   unsigned stages() const override { return static_cast<unsigned>(Stage::state); }
   void apply(Stage stage, ParticleStore& particles, const StepContext& ctx) override;
   std::vector<TallyRef> tallies() override;
+  // evaporation shrinks particles (ghosts then need their sizes every step)
+  bool changes_particle_size() const override { return p_.model.evaporation; }
   const ThermalModel& model() const { return model_; }
 
  private:

@@ -119,6 +119,9 @@ class ProcessUnit {
   // skin/2 outside the rank's box, so ghost_cutoff() must include the skin. 0: no Verlet list,
   // fresh ghosts every step.
   virtual double neighbour_skin() const { return 0.0; }
+  // True if the unit changes the mass or diameter of existing particles (evaporation): the
+  // solver then refreshes them on ghosts every step, not only when it exchanges ghosts.
+  virtual bool changes_particle_size() const { return false; }
   // Unit-private per-particle state that travels with a particle migrating to another rank (the
   // contact unit's tangential histories; the particle store is at its memory budget). Before a
   // migration the solver calls pack_migrating(ids, out) with the ids of the particles leaving

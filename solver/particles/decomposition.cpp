@@ -290,11 +290,16 @@ void exchange_ghosts(ParticleStore& p, const Decomposition& d, double cutoff,
   for (std::size_t off = 0; off < in.size(); off += stride, ++count)
     p.unpack_append(in.data() + off, kGhost);
   p.mark_ghosts(count);
-  if (plan)
-    plan->ghost_ids.assign(p.ids().begin() + static_cast<std::ptrdiff_t>(p.size()), p.ids().end());
+  if (plan) {
+    const std::size_t nown = p.size(), all = p.size_with_ghosts();
+    plan->ghost_ids.assign(p.ids().begin() + static_cast<std::ptrdiff_t>(nown), p.ids().end());
+    plan->ghost_mass.assign(p.ptr(Field::mass) + nown, p.ptr(Field::mass) + all);
+    plan->ghost_diameter.assign(p.ptr(Field::diameter) + nown, p.ptr(Field::diameter) + all);
+  }
 }
 
-void forward_ghosts(ParticleStore& p, const Decomposition& d, const GhostPlan& plan) {
+void forward_ghosts(ParticleStore& p, const Decomposition& d, const GhostPlan& plan,
+                    bool sizes_fixed) {
   const int size = d.size();
   if (size == 1 || plan.send.size() != static_cast<std::size_t>(size)) {
     p.drop_ghosts();
@@ -304,13 +309,16 @@ void forward_ghosts(ParticleStore& p, const Decomposition& d, const GhostPlan& p
   // state; the ids are those of the plan's exchange (a change of the owned set forces a new one).
   // A message is the columns of one rank's block: the receiver takes them straight into the
   // store's arrays (one datatype of column blocks at their addresses), with no copy on the way.
-  std::vector<int> fields;
-  for (int f = 0; f < kFieldCount; ++f)
-    if (field_table()[static_cast<std::size_t>(f)].flags & kGhost) fields.push_back(f);
-  const std::size_t nf = fields.size();
   std::size_t count = 0;
   for (int r = 0; r < size; ++r)
     count += static_cast<std::size_t>(plan.received[static_cast<std::size_t>(r)]);
+  std::vector<int> fields;
+  for (int f = 0; f < kFieldCount; ++f) {
+    const bool size = f == static_cast<int>(Field::mass) || f == static_cast<int>(Field::diameter);
+    if ((field_table()[static_cast<std::size_t>(f)].flags & kGhost) && !(sizes_fixed && size))
+      fields.push_back(f);
+  }
+  const std::size_t nf = fields.size();
   // The ghosts of the plan normally still stand behind the owned particles (the owned set has not
   // changed since the exchange): their fields are overwritten in place, with no resize (which
   // would zero every column) and no ids to copy. A store that lost them is given them back.
@@ -320,6 +328,10 @@ void forward_ghosts(ParticleStore& p, const Decomposition& d, const GhostPlan& p
     p.resize(nown + count);
     std::copy(plan.ghost_ids.begin(), plan.ghost_ids.end(),
               p.ids().begin() + static_cast<std::ptrdiff_t>(nown));
+    // the sizes of the exchange (not sent below when fixed)
+    std::copy(plan.ghost_mass.begin(), plan.ghost_mass.end(), p.ptr(Field::mass) + nown);
+    std::copy(plan.ghost_diameter.begin(), plan.ghost_diameter.end(),
+              p.ptr(Field::diameter) + nown);
     p.mark_ghosts(count);
   }
   const std::size_t nown = p.size();

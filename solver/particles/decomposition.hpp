@@ -77,9 +77,10 @@ std::size_t migrate(ParticleStore& p, const Decomposition& d,
 // Which owned particles went to which rank at the last exchange_ghosts(), and how many came from
 // each rank, so forward_ghosts() refreshes the same ghosts in place.
 struct GhostPlan {
-  std::vector<std::vector<std::uint32_t>> send;  // per rank: indices of owned particles sent
-  std::vector<int> received;                     // per rank: ghosts received
-  std::vector<std::uint64_t> ghost_ids;          // the ghosts received, in order
+  std::vector<std::vector<std::uint32_t>> send;    // per rank: indices of owned particles sent
+  std::vector<int> received;                       // per rank: ghosts received
+  std::vector<std::uint64_t> ghost_ids;            // the ghosts received, in order
+  std::vector<double> ghost_mass, ghost_diameter;  // and their sizes then
   // forward_ghosts' send buffers, kept between steps (no allocation and zero fill per step)
   mutable std::vector<std::vector<double>> out_buffers;
 };
@@ -101,8 +102,11 @@ void exchange_ghosts(ParticleStore& p, const Decomposition& d, double cutoff,
 // Refresh the ghosts of the plan's exchange with the current fields of their owners (LAMMPS's
 // forward communication), in place (appended again if the store dropped them): the owned
 // particles of every rank must be the same, in the same order, as at that exchange. Collective
-// (point-to-point with the ranks of the plan only).
-void forward_ghosts(ParticleStore& p, const Decomposition& d, const GhostPlan& plan);
+// (point-to-point with the ranks of the plan only). With `sizes_fixed` (no unit changes the
+// mass or diameter of a particle: ProcessUnit::changes_particle_size) those two are not sent:
+// the exchange gave the ghosts their values.
+void forward_ghosts(ParticleStore& p, const Decomposition& d, const GhostPlan& plan,
+                    bool sizes_fixed = false);
 // Wrap positions into the box along periodic axes.
 void wrap_periodic(ParticleStore& p, const Decomposition& d, const std::array<bool, 3>& periodic);
 

@@ -110,6 +110,7 @@ Simulation::Simulation(MPI_Comm comm, const Case& c, const RunOptions& options)
     ghost_cutoff_ = std::max(ghost_cutoff_, units_.back()->ghost_cutoff());
     for (int a = 0; a < 3; ++a) periodic_[a] = periodic_[a] || units_.back()->periodic_axes()[a];
     ownership_each_step_ = ownership_each_step_ || units_.back()->needs_ownership();
+    sizes_fixed_ = sizes_fixed_ && !units_.back()->changes_particle_size();
   }
   // Verlet-list units (contacts): ghosts renewed only when some particle moved skin/2 (issue 6)
   lazy_ghosts_ = ghost_cutoff_ > 0.0;
@@ -336,7 +337,7 @@ StepContext::Neighbours Simulation::refresh_neighbours() {
   phase_seconds_[kRenewalTest] += seconds_since(t0);
   t0 = std::chrono::steady_clock::now();
   if (!renew) {
-    forward_ghosts(particles_, *decomp_, ghost_plan_);
+    forward_ghosts(particles_, *decomp_, ghost_plan_, sizes_fixed_);
     phase_seconds_[kGhostForward] += seconds_since(t0);
     return N::forwarded;
   }

@@ -96,6 +96,7 @@ class Simulation {
   // output, checkpoints and the end: per-particle physics does not care which rank holds them.
   std::uint64_t migrate_every_ = 10;
   bool ownership_each_step_ = false;
+  bool sizes_fixed_ = true;  // no unit changes particle sizes: ghosts keep theirs between exchanges
   // Ghosts kept between renewals (every unit with a ghost cutoff has a neighbour skin): the
   // least skin, the plan of the last ghost exchange, and the store's generation and the owned
   // positions at the last renewal (a renewal is due when some particle moved more than skin/2
@@ -120,7 +121,8 @@ class Simulation {
   ExactSum removed_molten_, removed_resolidified_;
   double removed_peak_temperature_ = 0.0;
   // last steps written (a final forced write must not repeat them)
-  std::uint64_t last_out_step_ = ~std::uint64_t{0}, last_diag_step_ = ~std::uint64_t{0};  // max over the removed particles (this rank)
+  std::uint64_t last_out_step_ = ~std::uint64_t{0},
+                last_diag_step_ = ~std::uint64_t{0};  // max over the removed particles (this rank)
   double particle_steps_ = 0.0;
   std::chrono::steady_clock::time_point wall_start_;
   double last_progress_ = -1.0;
