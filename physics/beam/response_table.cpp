@@ -22,28 +22,64 @@ void locate(const std::vector<double>& g, double x, std::size_t& k, double& t) {
   k = static_cast<std::size_t>(std::upper_bound(g.begin(), g.end(), x) - g.begin()) - 1;
   t = (x - g[k]) / (g[k + 1] - g[k]);
 }
+// The same with a guess of k (the last answer): the beam unit asks along a column of particles,
+// at depths close to each other, ~1e7 times per run on a grid of ~2000 depths. The guess is
+// checked (g[k] <= x < g[k + 1], the interval upper_bound finds), so the answer is the same.
+void locate(const std::vector<double>& g, double x, std::size_t& k, double& t, std::size_t& guess) {
+  const std::size_t n = g.size();
+  if (n > 2 && x > g.front() && x < g.back()) {
+    for (std::size_t c = guess; c <= guess + 1 && c + 1 < n; ++c)
+      if (g[c] <= x && x < g[c + 1]) {
+        k = guess = c;
+        t = (x - g[k]) / (g[k + 1] - g[k]);
+        return;
+      }
+  }
+  locate(g, x, k, t);
+  guess = k;
+}
 double at(const std::vector<double>& v, std::size_t k, double t) {
   return v.size() == 1 ? v[0] : (1 - t) * v[k] + t * v[k + 1];
 }
-double bilinear(const std::vector<double>& ga, const std::vector<double>& gb,
-                const std::vector<std::vector<double>>& v, double a, double b) {
-  std::size_t i = 0, j = 0;
-  double s = 0, t = 0;
-  locate(ga, a, i, s);
-  locate(gb, b, j, t);
+// v at (a, b), with a located in ga already (row i, weight s)
+double bilinear_at(std::size_t i, double s, const std::vector<double>& ga,
+                   const std::vector<double>& gb, const std::vector<std::vector<double>>& v,
+                   double b) {
+  std::size_t j = 0;
+  double t = 0;
+  thread_local std::size_t guess = 0;
+  locate(gb, b, j, t, guess);
   const double lo = at(v[i], j, t);
   const double hi = ga.size() == 1 ? lo : at(v[i + 1], j, t);
   return (1 - s) * lo + s * hi;
 }
+double bilinear(const std::vector<double>& ga, const std::vector<double>& gb,
+                const std::vector<std::vector<double>>& v, double a, double b) {
+  std::size_t i = 0;
+  double s = 0;
+  locate(ga, a, i, s);
+  return bilinear_at(i, s, ga, gb, v, b);
+}
 }  // namespace
 
 double ResponseTable::zeta(double e, double h) const {
-  if (h > depths_m.back()) return 0.0;  // beyond the tabulated range nothing is deposited
-  return bilinear(energies_eV, depths_m, zeta_per_m, e, h);
+  return zeta(at_energy(e), h);
 }
 double ResponseTable::transmitted_fraction(double e, double h) const {
+  return transmitted_fraction(at_energy(e), h);
+}
+ResponseTable::AtEnergy ResponseTable::at_energy(double e) const {
+  AtEnergy a;
+  locate(energies_eV, e, a.row, a.weight);
+  return a;
+}
+double ResponseTable::zeta(const AtEnergy& e, double h) const {
+  if (h > depths_m.back()) return 0.0;  // beyond the tabulated range nothing is deposited
+  return bilinear_at(e.row, e.weight, energies_eV, depths_m, zeta_per_m, h);
+}
+double ResponseTable::transmitted_fraction(const AtEnergy& e, double h) const {
   if (h > depths_m.back()) return 0.0;
-  return bilinear(energies_eV, depths_m, transmitted, e, h);
+  return bilinear_at(e.row, e.weight, energies_eV, depths_m, transmitted, h);
 }
 double ResponseTable::of_energy(const std::vector<double>& v, double e) const {
   std::size_t k = 0;

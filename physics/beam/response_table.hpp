@@ -5,6 +5,7 @@
 // better resolved: the grids are fine), clamped at the grid ends.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,15 @@ struct ResponseTable {
   // Interpolated values (E in eV, h in m, d in m).
   double zeta(double e, double h) const;
   double transmitted_fraction(double e, double h) const;
+  // The same at a fixed energy located once (the beam unit asks at its tube voltage for every
+  // particle, every step): bit for bit the values above.
+  struct AtEnergy {
+    std::size_t row = 0;  // energies_eV[row] <= e <= energies_eV[row + 1] (clamped)
+    double weight = 0.0;  // of row + 1
+  };
+  AtEnergy at_energy(double e) const;
+  double zeta(const AtEnergy& e, double h) const;
+  double transmitted_fraction(const AtEnergy& e, double h) const;
   double of_energy(const std::vector<double>& v, double e) const;
   double sphere(const std::vector<std::vector<double>>& v, double e, double d) const;
   // Throws InputError when grids and arrays disagree or are not increasing.

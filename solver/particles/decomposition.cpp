@@ -237,9 +237,7 @@ ParticleStore gather_box(const ParticleStore& p, const Decomposition& d, const V
   MPI_Allgatherv(mine.data(), count, MPI_DOUBLE, all.data(), counts.data(), displs.data(),
                  MPI_DOUBLE, d.comm());
   ParticleStore out;
-  out.reserve(all.size() / stride);
-  for (std::size_t off = 0; off < all.size(); off += stride)
-    out.unpack_append(all.data() + off, mask);
+  out.unpack_append_all(all.data(), all.size() / stride, mask);
   out.sort_by_id();
   return out;
 }
@@ -286,9 +284,8 @@ void exchange_ghosts(ParticleStore& p, const Decomposition& d, double cutoff,
     for (int r = 0; r < size; ++r)
       plan->received[static_cast<std::size_t>(r)] =
           rcount[static_cast<std::size_t>(r)] / static_cast<int>(stride);
-  std::size_t count = 0;
-  for (std::size_t off = 0; off < in.size(); off += stride, ++count)
-    p.unpack_append(in.data() + off, kGhost);
+  const std::size_t count = in.size() / stride;
+  p.unpack_append_all(in.data(), count, kGhost);
   p.mark_ghosts(count);
   if (plan) {
     const std::size_t nown = p.size(), all = p.size_with_ghosts();

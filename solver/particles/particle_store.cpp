@@ -125,9 +125,12 @@ void ParticleStore::sort_by_id() {
   drop_ghosts();
   changed();
   const std::size_t n = size();
+  if (std::is_sorted(id_.begin(), id_.end())) return;  // (one rank's gathered particles)
+  std::vector<std::pair<std::uint64_t, std::size_t>> keys(n);
+  for (std::size_t i = 0; i < n; ++i) keys[i] = {id_[i], i};
+  std::sort(keys.begin(), keys.end());
   std::vector<std::size_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](auto a, auto b) { return id_[a] < id_[b]; });
+  for (std::size_t i = 0; i < n; ++i) order[i] = keys[i].second;
   std::vector<double> tmp(n);
   for (auto& v : data_) {
     for (std::size_t i = 0; i < n; ++i) tmp[i] = v[order[i]];
@@ -166,6 +169,27 @@ std::size_t ParticleStore::unpack_append(const double* in, unsigned mask) {
   for (int k = 0; k < kFieldCount; ++k)
     if (t[k].flags & mask) data_[k][i] = *in++;
   return i;
+}
+
+void ParticleStore::unpack_append_all(const double* in, std::size_t count, unsigned mask) {
+  drop_ghosts();
+  changed();
+  const std::size_t n0 = size(), stride = packed_size(mask);
+  id_.resize(n0 + count);
+  state_.resize(n0 + count);
+  const auto& t = field_table();
+  std::array<double*, kFieldCount> to{};  // the columns of the records' fields, in their order
+  std::size_t m = 0;
+  for (int k = 0; k < kFieldCount; ++k) {
+    data_[k].resize(n0 + count);
+    if (t[k].flags & mask) to[m++] = data_[k].data() + n0;
+  }
+  // record by record: each record is read once, each column written in sequence
+  for (std::size_t j = 0; j < count; ++j, in += stride) {
+    id_[n0 + j] = std::bit_cast<std::uint64_t>(in[0]);
+    state_[n0 + j] = static_cast<ParticleState>(std::bit_cast<std::uint64_t>(in[1]));
+    for (std::size_t f = 0; f < m; ++f) to[f][j] = in[2 + f];
+  }
 }
 
 std::size_t ParticleStore::bytes_per_particle() const {

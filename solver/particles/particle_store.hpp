@@ -123,6 +123,9 @@ class ParticleStore {
   static std::size_t packed_size(unsigned flag_mask);
   void pack(std::size_t i, unsigned flag_mask, double* out) const;
   std::size_t unpack_append(const double* in, unsigned flag_mask);
+  // count records of packed_size(flag_mask) doubles each, appended at once (column by column:
+  // many records, as gathered or exchanged, cost one resize instead of a push_back each)
+  void unpack_append_all(const double* in, std::size_t count, unsigned flag_mask);
 
   std::size_t bytes_per_particle() const;
 

@@ -49,3 +49,33 @@ TEST(ParticleStore, FieldTableGroupsVectors) {
   EXPECT_EQ(t[static_cast<int>(Field::temperature)].components, 1);
   EXPECT_EQ(t[static_cast<int>(Field::temperature)].output_name, "temperature_K");
 }
+
+TEST(ParticleStore, UnpackAllEqualsRecordByRecordAndSortsById) {
+  // records of a few fields (kGhost) and of all migrating fields, appended at once or one by one
+  // behind an owned particle: the same store, field by field, with the other fields zero
+  ParticleStore src;
+  for (std::uint64_t id : {7u, 3u, 11u, 5u}) {
+    const auto i = src.push_back(id, ParticleState::flying);
+    for (int f = 0; f < kFieldCount; ++f) src[static_cast<Field>(f)][i] = 10.0 * id + f;
+  }
+  for (unsigned mask : {kGhost, kMigrate}) {
+    const std::size_t stride = ParticleStore::packed_size(mask);
+    std::vector<double> buf(stride * src.size());
+    for (std::size_t i = 0; i < src.size(); ++i) src.pack(i, mask, buf.data() + i * stride);
+    ParticleStore one, all;
+    for (ParticleStore* s : {&one, &all}) s->push_back(1, ParticleState::in_rotor);
+    for (std::size_t i = 0; i < src.size(); ++i) one.unpack_append(buf.data() + i * stride, mask);
+    all.unpack_append_all(buf.data(), src.size(), mask);
+    ASSERT_EQ(all.ids(), one.ids());
+    ASSERT_EQ(all.states(), one.states());
+    for (int f = 0; f < kFieldCount; ++f)
+      for (std::size_t i = 0; i < one.size(); ++i)
+        EXPECT_EQ(all[static_cast<Field>(f)][i], one[static_cast<Field>(f)][i]) << f << " " << i;
+    all.sort_by_id();
+    EXPECT_EQ(all.ids(), (std::vector<std::uint64_t>{1, 3, 5, 7, 11}));
+    EXPECT_EQ(all[Field::py][1], 31.0);   // particle 3's y came along
+    EXPECT_EQ(all[Field::px][4], 110.0);  // and particle 11's x
+    const double h = 30.0 + static_cast<int>(Field::enthalpy);
+    EXPECT_EQ(all[Field::enthalpy][1], mask == kGhost ? 0.0 : h);  // not a ghost field
+  }
+}
