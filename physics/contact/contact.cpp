@@ -93,6 +93,7 @@ void Contact::update_list(const ParticleStore& p, const double* const x[3], std:
     carry.swap(merged);
     pending_.clear();
   }
+  hits_valid_ = false;  // a new list: the touching slots are those of the carried histories
   // ghost-ghost pairs only matter to the multi-rate scheme (ghosts move with their contacts)
   list_.build(x, radius_.data(), active_.data(), id.data(), n, skin, p_.box, nown, !p_.multirate);
   list_ids_.assign(id.begin(), id.end());
@@ -135,11 +136,19 @@ void Contact::pack_migrating(const std::vector<std::uint64_t>& ids,
     if (auto it = leaving.find(b); it != leaving.end()) put(it->second, a, b, h);
   };
   // the pairs in contact, in slot order (as touching_histories(), without building it: few of
-  // them have a leaving particle)
+  // them have a leaving particle); after a single-rate step they are the step's overlapping
+  // slots (in_contact_), ~5 % of the list
   const auto& L1 = list_.first();
   const auto& L2 = list_.second();
-  for (std::size_t k = 0; k < L1.size(); ++k)
-    if (touching_[k]) both(list_ids_[L1[k]], list_ids_[L2[k]], hist_[k]);
+  if (hits_valid_) {
+    for (std::size_t h = 0; h < hits_; ++h) {
+      const std::uint32_t k = in_contact_[h];
+      both(list_ids_[L1[k]], list_ids_[L2[k]], hist_[k]);
+    }
+  } else {
+    for (std::size_t k = 0; k < L1.size(); ++k)
+      if (touching_[k]) both(list_ids_[L1[k]], list_ids_[L2[k]], hist_[k]);
+  }
   for (const auto& c : pending_) both(c.a, c.b, c.h);  // not placed yet (two migrations)
   for (std::size_t k = 0; k < ids.size(); ++k)
     for (std::size_t w = 0; w < p_.walls.size(); ++w) {
@@ -239,8 +248,11 @@ void Contact::apply(Stage, ParticleStore& p, const StepContext& ctx) {
       hits += touch;
     }
   }
-  // Pass 2: the contact law for the overlapping pairs, in slot order
+  // Pass 2: the contact law for the overlapping pairs, in slot order (after it, the touching
+  // slots are exactly in_contact_[0, hits): pack_migrating walks those)
   std::size_t touching_now = hits;
+  hits_ = hits;
+  hits_valid_ = true;
   for (std::size_t h = 0; h < hits; ++h) {
     const std::uint32_t k = hit[h];
     const std::uint32_t i = L1[k], j = L2[k];
@@ -325,6 +337,7 @@ void Contact::apply(Stage, ParticleStore& p, const StepContext& ctx) {
 
 void Contact::apply_multirate(ParticleStore& p, const StepContext& ctx, std::size_t n,
                               std::size_t nown) {
+  hits_valid_ = false;  // (the overlapping slots are only kept by the single-rate step)
   double* const x[3] = {p.ptr(Field::px), p.ptr(Field::py), p.ptr(Field::pz)};
   double* const v[3] = {p.ptr(Field::vx), p.ptr(Field::vy), p.ptr(Field::vz)};
   double* const w[3] = {p.ptr(Field::wx), p.ptr(Field::wy), p.ptr(Field::wz)};

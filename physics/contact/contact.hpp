@@ -159,6 +159,8 @@ class Contact : public ProcessUnit {
   std::vector<std::uint32_t> sub_pairs_, sub_particles_;
   std::vector<unsigned char> in_sub_;
   std::vector<std::uint32_t> in_contact_;  // single rate: the slots that overlap this step
+  std::size_t hits_ = 0;                   // how many (in_contact_[0, hits_))
+  bool hits_valid_ = false;                // touching_ is in_contact_[0, hits_) (single rate)
   std::vector<double> force_[3];
   ExactSum collisions_, wall_collisions_;
 };

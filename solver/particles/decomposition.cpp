@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "solver/base/block_scan.hpp"
 
@@ -161,8 +162,18 @@ std::size_t migrate(ParticleStore& p, const Decomposition& d, const MigrationPay
   const double* z = p.ptr(Field::pz);
   std::vector<int> dest(n);
   long long leaving = 0;
+  // inside this rank's box along the divided axes ([lo, hi), as owner() cuts): no search
+  const auto own = d.box(d.rank());
+  double lo[3], hi[3];
+  for (int a = 0; a < 3; ++a) {
+    const bool cut = d.dims()[a] > 1;
+    lo[a] = cut ? own[0][a] : -std::numeric_limits<double>::infinity();
+    hi[a] = cut ? own[1][a] : std::numeric_limits<double>::infinity();
+  }
   for (std::size_t i = 0; i < n; ++i) {
-    dest[i] = d.owner(x[i], y[i], z[i]);
+    const bool inside = (x[i] >= lo[0]) & (x[i] < hi[0]) & (y[i] >= lo[1]) & (y[i] < hi[1]) &
+                        (z[i] >= lo[2]) & (z[i] < hi[2]);
+    dest[i] = inside ? d.rank() : d.owner(x[i], y[i], z[i]);
     leaving += dest[i] != d.rank();
   }
   long long any = 0;
