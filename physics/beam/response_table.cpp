@@ -22,21 +22,22 @@ void locate(const std::vector<double>& g, double x, std::size_t& k, double& t) {
   k = static_cast<std::size_t>(std::upper_bound(g.begin(), g.end(), x) - g.begin()) - 1;
   t = (x - g[k]) / (g[k + 1] - g[k]);
 }
-// The same with a guess of k (the last answer): the beam unit asks along a column of particles,
-// at depths close to each other, ~1e7 times per run on a grid of ~2000 depths. The guess is
-// checked (g[k] <= x < g[k + 1], the interval upper_bound finds), so the answer is the same.
-void locate(const std::vector<double>& g, double x, std::size_t& k, double& t, std::size_t& guess) {
+// The same, first trying the interval a uniform grid would give (the transport's depth tally is
+// uniform: ~2000 depths, asked ~1e7 times per run by the beam unit). The guess is checked
+// (g[k] <= x < g[k + 1], the interval upper_bound finds), so the answer is the same on any grid.
+void locate_uniform_first(const std::vector<double>& g, double x, std::size_t& k, double& t) {
   const std::size_t n = g.size();
   if (n > 2 && x > g.front() && x < g.back()) {
-    for (std::size_t c = guess; c <= guess + 1 && c + 1 < n; ++c)
-      if (g[c] <= x && x < g[c + 1]) {
-        k = guess = c;
+    const double u = (x - g.front()) / (g[1] - g.front());
+    const auto c = static_cast<std::size_t>(std::min(u, static_cast<double>(n - 2)));
+    for (std::size_t j = c > 0 ? c - 1 : 0; j <= c + 1 && j + 1 < n; ++j)
+      if (g[j] <= x && x < g[j + 1]) {
+        k = j;
         t = (x - g[k]) / (g[k + 1] - g[k]);
         return;
       }
   }
   locate(g, x, k, t);
-  guess = k;
 }
 double at(const std::vector<double>& v, std::size_t k, double t) {
   return v.size() == 1 ? v[0] : (1 - t) * v[k] + t * v[k + 1];
@@ -47,8 +48,7 @@ double bilinear_at(std::size_t i, double s, const std::vector<double>& ga,
                    double b) {
   std::size_t j = 0;
   double t = 0;
-  thread_local std::size_t guess = 0;
-  locate(gb, b, j, t, guess);
+  locate_uniform_first(gb, b, j, t);
   const double lo = at(v[i], j, t);
   const double hi = ga.size() == 1 ? lo : at(v[i + 1], j, t);
   return (1 - s) * lo + s * hi;

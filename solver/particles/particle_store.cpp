@@ -127,8 +127,24 @@ void ParticleStore::sort_by_id() {
   const std::size_t n = size();
   if (std::is_sorted(id_.begin(), id_.end())) return;  // (one rank's gathered particles)
   std::vector<std::pair<std::uint64_t, std::size_t>> keys(n);
-  for (std::size_t i = 0; i < n; ++i) keys[i] = {id_[i], i};
-  std::sort(keys.begin(), keys.end());
+  std::vector<std::size_t> runs{0};  // starts of the ascending runs (a gather: one per rank)
+  for (std::size_t i = 0; i < n; ++i) {
+    keys[i] = {id_[i], i};
+    if (i > 0 && id_[i] < id_[i - 1]) runs.push_back(i);
+  }
+  if (runs.size() <= 16) {  // merged pairwise, n log(runs)
+    runs.push_back(n);
+    for (std::size_t width = 1; width + 1 < runs.size(); width *= 2)
+      for (std::size_t r = 0; r + width + 1 < runs.size(); r += 2 * width) {
+        const auto b = keys.begin();
+        const std::size_t end = runs[std::min(r + 2 * width, runs.size() - 1)];
+        std::inplace_merge(b + static_cast<std::ptrdiff_t>(runs[r]),
+                           b + static_cast<std::ptrdiff_t>(runs[r + width]),
+                           b + static_cast<std::ptrdiff_t>(end));
+      }
+  } else {
+    std::sort(keys.begin(), keys.end());
+  }
   std::vector<std::size_t> order(n);
   for (std::size_t i = 0; i < n; ++i) order[i] = keys[i].second;
   std::vector<double> tmp(n);
