@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "physics/beam/electron_beam.hpp"
+#include "physics/beam/response_table.hpp"
 
 using namespace mps;
 
@@ -112,4 +113,46 @@ TEST(ElectronBeam, EnergyBookkeepingCloses) {
   }
   EXPECT_NEAR(out, in, 1e-12 * in);
   EXPECT_NEAR(in, 100e3 * 0.1 * 50 * 1e-8, 1e-12);
+}
+
+TEST(ResponseTable, InterpolationAtAFixedEnergyOnUniformAndUnevenDepths) {
+  // zeta(e, h) and the located-energy form must agree bit for bit, and both with bilinear
+  // interpolation written out here, on a uniform depth grid (where the interval comes from the
+  // spacing) and on an uneven one (where it comes from bisection), at and between grid points
+  // and outside the grid.
+  for (const bool uniform : {true, false}) {
+    ResponseTable t;
+    t.energies_eV = {50e3, 100e3, 150e3};
+    for (int k = 0; k < 40; ++k)
+      t.depths_m.push_back(uniform ? 1e-7 * (k + 1) : 1e-7 * (k + 1) * (1.0 + 0.02 * k));
+    for (std::size_t e = 0; e < 3; ++e) {
+      std::vector<double> z, tr;
+      for (std::size_t k = 0; k < t.depths_m.size(); ++k) {
+        z.push_back(1e5 * (1.0 + e) + 3e3 * static_cast<double>(k * k));
+        tr.push_back(1.0 - 0.02 * static_cast<double>(k) / (1.0 + static_cast<double>(e)));
+      }
+      t.zeta_per_m.push_back(z);
+      t.transmitted.push_back(tr);
+    }
+    const double e = 120e3;
+    const auto at = t.at_energy(e);
+    const double s = (e - 100e3) / 50e3;  // between rows 1 and 2
+    const auto& g = t.depths_m;
+    for (int q = -3; q < 4 * static_cast<int>(g.size()) + 3; ++q) {
+      const double h = q < 0        ? 0.0
+                       : q % 4 == 0 ? g[std::min<std::size_t>(q / 4, g.size() - 1)]
+                                    : g.front() + (g.back() - g.front()) * q / (4.0 * g.size());
+      EXPECT_EQ(t.zeta(at, h), t.zeta(e, h));
+      EXPECT_EQ(t.transmitted_fraction(at, h), t.transmitted_fraction(e, h));
+      // written out
+      std::size_t k = 0;
+      while (k + 2 < g.size() && g[k + 1] <= h) ++k;
+      const double w = h <= g.front() ? 0.0 : std::min(1.0, (h - g[k]) / (g[k + 1] - g[k]));
+      auto row = [&](std::size_t r) {
+        return (1 - w) * t.zeta_per_m[r][k] + w * t.zeta_per_m[r][k + 1];
+      };
+      const double expected = h > g.back() ? 0.0 : (1 - s) * row(1) + s * row(2);  // none beyond
+      EXPECT_NEAR(t.zeta(at, h), expected, 1e-9 * row(2)) << h;
+    }
+  }
 }
