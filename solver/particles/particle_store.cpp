@@ -178,13 +178,8 @@ void ParticleStore::pack(std::size_t i, unsigned mask, double* out) const {
 }
 
 std::size_t ParticleStore::unpack_append(const double* in, unsigned mask) {
-  std::size_t i = push_back(std::bit_cast<std::uint64_t>(in[0]),
-                            static_cast<ParticleState>(std::bit_cast<std::uint64_t>(in[1])));
-  in += 2;
-  const auto& t = field_table();
-  for (int k = 0; k < kFieldCount; ++k)
-    if (t[k].flags & mask) data_[k][i] = *in++;
-  return i;
+  unpack_append_all(in, 1, mask);
+  return size() - 1;
 }
 
 void ParticleStore::unpack_append_all(const double* in, std::size_t count, unsigned mask) {
