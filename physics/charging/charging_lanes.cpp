@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 
 #include "physics/charging/implicit_step.hpp"
 #include "physics/materials/lane_block.hpp"
@@ -14,7 +15,7 @@ using lanes::kWidth;
 using lanes::Vec;
 
 void advance_linear_step(const ChargingModel& model, const ChargingLaneFields& p, std::size_t n,
-                         double dt, ChargingLaneTallies& t, std::vector<std::size_t>& rest) {
+                         double dt, ChargingLaneTallies& t, ChargingRest& rest) {
   // (one set of bins per thread, reused: every call leaves them empty)
   thread_local std::array<ExactSumBins, 4> bins;
   lanes::LaneSums absorbed{bins[0]}, se{bins[1]}, thermionic{bins[2]}, field{bins[3]};
@@ -34,7 +35,9 @@ void advance_linear_step(const ChargingModel& model, const ChargingLaneFields& p
     const auto s =
         lanes::linear_step(model, q0, Ia, Ise, b.load(p.T), b.load(p.d), b.load(p.f), dt);
     const auto ok = s.accepted;
-    b.append_where(!ok && !s.quiet, rest);
+    const auto left = !ok && !s.quiet;
+    b.append_where(left, rest.index);
+    b.append_values_where(left, select(s.close, Vec(std::nan("")), s.phi), rest.newton_start);
     t.iterations += b.count_where(ok);
     const Vec zero(0.0);
     absorbed.add(b, select(ok, Ia * dt, zero));
@@ -50,18 +53,24 @@ void advance_linear_step(const ChargingModel& model, const ChargingLaneFields& p
 }
 
 void advance_implicit(const ChargingModel& model, const ChargingLaneFields& p,
-                      const std::vector<std::size_t>& which, double dt, ChargingLaneTallies& t,
+                      const ChargingRest& which, double dt, ChargingLaneTallies& t,
                       std::vector<ChargingLimitHit>& hits) {
-  // (one set of bins per thread, reused: every call leaves them empty)
-  thread_local std::array<ExactSumBins, 4> bins;
-  lanes::LaneSums absorbed{bins[0]}, se{bins[1]}, thermionic{bins[2]}, field{bins[3]};
-  for (std::size_t k0 = 0; k0 < which.size(); k0 += kWidth) {
-    const lanes::Block b{k0, std::min(kWidth, which.size() - k0)};
-    // gather the particles into lanes (a short batch repeats its last particle)
-    alignas(64) std::array<double, kWidth> q, Ia, Ise, T, d, f;
+  lanes::ImplicitLanes<Vec> a(model, dt);
+  std::array<std::size_t, kWidth> particle{};   // the particle in each lane
+  alignas(64) std::array<double, kWidth> Ia{};  // its absorbed current (test current included)
+  std::size_t next = 0;                         // the next particle of `which` to start
+  // starts the next particles in the lanes of `free` (those left over stay idle)
+  auto start = [&](const std::array<bool, kWidth>& free) {
+    alignas(64) std::array<double, kWidth> q{}, Ise{}, T{}, d{}, f{}, phi{};
+    alignas(64) std::array<bool, kWidth> fresh{}, newton{};
     for (std::size_t l = 0; l < kWidth; ++l) {
-      const std::size_t i = which[k0 + std::min(l, b.count - 1)];
+      if (!free[l] || next == which.index.size()) continue;
+      phi[l] = which.newton_start[next];
+      newton[l] = !std::isnan(phi[l]);
+      const std::size_t i = which.index[next++];
       const bool test = p.state[i] == ParticleState::flying;
+      particle[l] = i;
+      fresh[l] = true;
       q[l] = p.charge[i];
       Ia[l] = p.absorbed_current[i] + (test ? p.test_absorbed : 0.0);
       Ise[l] = p.se_current[i] + (test ? p.test_se : 0.0);
@@ -69,27 +78,58 @@ void advance_implicit(const ChargingModel& model, const ChargingLaneFields& p,
       d[l] = p.d[i];
       f[l] = p.f[i];
     }
-    auto in = [](const std::array<double, kWidth>& a) { return Vec::load_aligned(a.data()); };
-    const Vec ia = in(Ia);
-    const auto s = lanes::implicit_step(model, in(q), ia, in(Ise), in(T), in(d), in(f), dt);
-    absorbed.add(b, ia * dt);
-    se.add(b, s.end.se * dt);
-    thermionic.add(b, s.end.thermionic * dt);
-    field.add(b, s.end.field * dt);
-    const auto charge = lanes::values(s.charge), iterations = lanes::values(s.iterations);
+    auto in = [](const std::array<double, kWidth>& x) { return Vec::load_aligned(x.data()); };
+    const lanes::Mask m = lanes::Mask::load_aligned(fresh.data());
+    const lanes::Mask from_phi = lanes::Mask::load_aligned(newton.data());
+    if (lanes::any(from_phi))
+      a.start_newton(from_phi, in(q), in(Ia), in(Ise), in(T), in(d), in(f), in(phi));
+    if (lanes::any(m && !from_phi))
+      a.start(m && !from_phi, in(q), in(Ia), in(Ise), in(T), in(d), in(f));
+    return fresh;
+  };
+  // the step's result of the particles in the lanes of `done`, written back and tallied (one by
+  // one: a lane or two finish at a time)
+  auto finish = [&](const std::array<bool, kWidth>& done) {
+    const auto s = a.result();
+    const auto charge = lanes::values(s.charge), iterations = lanes::values(s.iterations),
+               se_out = lanes::values(s.end.se), th_out = lanes::values(s.end.thermionic),
+               fe_out = lanes::values(s.end.field);
     const auto fe = lanes::flags(s.field_evaporation), bu = lanes::flags(s.breakup),
                ra = lanes::flags(s.rayleigh);
-    for (std::size_t l = 0; l < b.count; ++l) {
-      const std::size_t i = which[k0 + l];
+    for (std::size_t l = 0; l < kWidth; ++l) {
+      if (!done[l]) continue;
+      const std::size_t i = particle[l];
       p.charge[i] = charge[l];
+      t.absorbed->add(Ia[l] * dt);
+      t.se->add(se_out[l] * dt);
+      t.thermionic->add(th_out[l] * dt);
+      t.field->add(fe_out[l] * dt);
       t.iterations += static_cast<std::uint64_t>(iterations[l]);
       if (fe[l] || bu[l] || ra[l]) hits.push_back({i, fe[l], bu[l], ra[l]});
     }
+  };
+  // every lane starts a particle; after each evaluation, the lanes whose particle is done are
+  // written back and start the next particles
+  std::array<bool, kWidth> busy;
+  busy.fill(true);
+  busy = start(busy);
+  while (lanes::any(a.active())) {
+    a.iterate();
+    const auto active = lanes::flags(a.active());
+    std::array<bool, kWidth> done{};
+    bool any_done = false;
+    for (std::size_t l = 0; l < kWidth; ++l) {
+      done[l] = busy[l] && !active[l];
+      any_done = any_done || done[l];
+    }
+    if (!any_done) continue;
+    finish(done);
+    const auto started = start(done);
+    for (std::size_t l = 0; l < kWidth; ++l) busy[l] = (busy[l] && !done[l]) || started[l];
   }
-  absorbed.merge_into(*t.absorbed);
-  se.merge_into(*t.se);
-  thermionic.merge_into(*t.thermionic);
-  field.merge_into(*t.field);
+  // (lanes finish out of order)
+  std::sort(hits.begin(), hits.end(),
+            [](const ChargingLimitHit& x, const ChargingLimitHit& y) { return x.index < y.index; });
 }
 
 }  // namespace mps

@@ -31,10 +31,23 @@ struct ChargingLaneTallies {
   std::uint64_t iterations = 0;
 };
 
+// The particles the linear step leaves to the implicit update: their indices, in increasing
+// order, and where Newton starts for each: the linear step's end potential (V), or NaN where the
+// update starts over (a linear step close to the root but past a charging limit, reported by
+// the implicit update, or not finite).
+struct ChargingRest {
+  std::vector<std::size_t> index;
+  std::vector<double> newton_start;
+  void clear() {
+    index.clear();
+    newton_start.clear();
+  }
+};
+
 // Advances over dt every particle of [0, n) the linear step carries, skips the quiet ones, and
-// appends the indices of the others to `rest`, in increasing order.
+// appends the others to `rest`.
 void advance_linear_step(const ChargingModel& model, const ChargingLaneFields& p, std::size_t n,
-                         double dt, ChargingLaneTallies& tallies, std::vector<std::size_t>& rest);
+                         double dt, ChargingLaneTallies& tallies, ChargingRest& rest);
 
 // A particle that passed a charging limit during its step (ChargingModel::check_limits).
 struct ChargingLimitHit {
@@ -43,10 +56,10 @@ struct ChargingLimitHit {
 };
 
 // The full implicit update (ChargingModel::advance) of the particles `which`, batched: kWidth
-// of them at a time, each lane iterating to its own convergence. Limits passed are appended to
-// `hits` in the order of `which`.
+// of them at a time, each lane iterating to its own convergence, a lane whose particle is done
+// taking the next one. Limits passed are appended to `hits` in increasing particle order.
 void advance_implicit(const ChargingModel& model, const ChargingLaneFields& p,
-                      const std::vector<std::size_t>& which, double dt,
-                      ChargingLaneTallies& tallies, std::vector<ChargingLimitHit>& hits);
+                      const ChargingRest& which, double dt, ChargingLaneTallies& tallies,
+                      std::vector<ChargingLimitHit>& hits);
 
 }  // namespace mps

@@ -38,7 +38,7 @@ class ChargingUnit : public ProcessUnit {
   ChargingModel model_;
   ExactSum absorbed_, se_, thermionic_, field_, iterations_, field_evaporation_, breakup_,
       rayleigh_;
-  std::vector<std::size_t> rest_;       // the particles of this step the fast path left
+  ChargingRest rest_;                   // the particles of this step the fast path left
   std::vector<ChargingLimitHit> hits_;  // the particles of this step at a charging limit
 };
 

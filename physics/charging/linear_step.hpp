@@ -111,6 +111,8 @@ template <class V>
 struct LinearStep {
   MaskOf<V> quiet;          // nothing changes the charge: left as it is
   MaskOf<V> accepted;       // advanced by the linearly implicit step (and within every limit)
+  MaskOf<V> close;          // the step lies close to the backward-Euler root (limits aside)
+  V phi;                    // end potential of the linearly implicit step
   V charge;                 // end charge of the accepted lanes
   V se, thermionic, field;  // emitted currents over the step (linearised, A)
 };
@@ -136,8 +138,9 @@ LinearStep<V> linear_step(const ChargingModel& model, const V& q, const V& absor
   const V phi = phi0 + dt * c.total / (C - dt * c.dtotal);
   const V dphi = phi - phi0, slope = -dt * c.dtotal;
   const V delta = dt * c.curvature * dphi * dphi / (2.0 * (C + slope));
-  const auto close =
-      delta <= ChargingModel::kFastPathFraction * abs(dphi) * min(V(1.0), slope * inv_C);
+  s.close = (delta <= ChargingModel::kFastPathFraction * abs(dphi) * min(V(1.0), slope * inv_C)) &&
+            fast_path_in_range(model, phi0, dphi, T);
+  s.phi = phi;
   s.charge = C * (phi - o.external_potential);
   s.se = c.se + c.dse * dphi;
   s.thermionic = c.thermionic + c.dthermionic * dphi;
@@ -153,8 +156,7 @@ LinearStep<V> linear_step(const ChargingModel& model, const V& q, const V& absor
     const V rayleigh = 8.0 * constants::pi * sqrt(kEps0 * gamma * r * r * r);
     limit = limit || (molten && (abs(s.charge) > rayleigh));
   }
-  s.accepted =
-      !s.quiet && close && fast_path_in_range(model, phi0, dphi, T) && !limit && !is_nan(phi);
+  s.accepted = !s.quiet && s.close && !limit && !is_nan(phi);
   return s;
 }
 

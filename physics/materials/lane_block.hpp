@@ -41,6 +41,14 @@ struct Block {
     for (std::size_t l = 0; l < count; ++l)
       if (x[l]) out.push_back(i0 + l);
   }
+  // the values of v where m is true, appended to `out` in lane order (as append_where)
+  void append_values_where(const Mask& m, const Vec& v, std::vector<double>& out) const {
+    if (!any(m)) return;
+    const auto x = flags(m);
+    const auto y = values(v);
+    for (std::size_t l = 0; l < count; ++l)
+      if (x[l]) out.push_back(y[l]);
+  }
   // how many of the block's particles have m true
   std::size_t count_where(const Mask& m) const {
     const auto x = flags(m);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "physics/materials/lane_block.hpp"
+#include "physics/thermal/adaptive_step.hpp"
 #include "physics/thermal/single_euler.hpp"
 #include "solver/base/constants.hpp"
 #include "solver/base/errors.hpp"
@@ -64,6 +65,99 @@ void advance_single_euler(const ThermalModel& model, const ThermalLaneFields& p,
   thermionic.merge_into(*t.thermionic);
   evaporated_energy.merge_into(*t.evaporated_energy);
   evaporated_mass.merge_into(*t.evaporated_mass);
+}
+
+void advance_adaptive(const ThermalModel& model, const ThermalLaneFields& p,
+                      const std::vector<std::size_t>& which, double dt, ThermalLaneTallies& t,
+                      ThermalEvents events) {
+  constexpr double k2pe0 = 2.0 * constants::pi * constants::vacuum_permittivity;
+  const Material& mat = model.material();
+  lanes::AdaptiveLanes<Vec> a(model, dt);
+  std::array<std::size_t, kWidth> particle{};  // the particle in each lane
+  std::size_t next = 0;                        // the next particle of `which` to start
+  // starts the next particles in the lanes of `free` (those left over stay idle)
+  auto start = [&](const std::array<bool, kWidth>& free) {
+    alignas(64) std::array<double, kWidth> h, T, f, m, d, power, phi;
+    alignas(64) std::array<bool, kWidth> fresh{};
+    for (std::size_t l = 0; l < kWidth; ++l) {
+      if (!free[l] || next == which.size()) continue;
+      const std::size_t i = which[next++];
+      particle[l] = i;
+      fresh[l] = true;
+      // T and f are state_of(h) from the previous step's end (the thermal unit is the only
+      // writer of h, T and f); a new particle's enthalpy comes from its initial T and f
+      MeltState st{p.T[i], p.f[i]};
+      if (std::isnan(p.h[i])) {
+        p.h[i] = mat.enthalpy(p.T[i], p.f[i]);
+        st = mat.state_of(p.h[i]);
+      }
+      h[l] = p.h[i];
+      T[l] = st.temperature;
+      f[l] = st.liquid_fraction;
+      m[l] = p.m[i];
+      d[l] = p.d[i];
+      power[l] = p.beam_power[i] + (p.state[i] == ParticleState::flying ? p.test_power : 0.0);
+      phi[l] = p.charge[i] / (k2pe0 * p.d[i]);
+    }
+    const auto in = [](const std::array<double, kWidth>& x) { return Vec::load_aligned(x.data()); };
+    const lanes::Mask fresh_lanes = lanes::Mask::load_aligned(fresh.data());
+    if (lanes::any(fresh_lanes))
+      a.start(fresh_lanes, in(h), in(T), in(f), in(m), in(d), in(power), in(phi));
+    return fresh_lanes;
+  };
+  // the step's result of the particles in the lanes of `done`, written back and tallied
+  auto finish = [&](const std::array<bool, kWidth>& done) {
+    const auto r = a.result();
+    const auto h = lanes::values(r.h), m = lanes::values(r.m), d = lanes::values(r.d),
+               T = lanes::values(r.T), f = lanes::values(r.f), beam = lanes::values(r.beam),
+               rad = lanes::values(r.radiated), th = lanes::values(r.thermionic),
+               ev = lanes::values(r.evaporated_energy), molten = lanes::values(r.time_molten),
+               peak = lanes::values(r.peak_temperature), sub = lanes::values(r.substeps);
+    for (std::size_t l = 0; l < kWidth; ++l) {
+      if (!done[l]) continue;
+      const std::size_t i = particle[l];
+      const bool was_molten = p.f[i] > 0.0, ever_molten = p.molten[i] > 0.0 || was_molten;
+      // the mass actually removed (exact by Sterbenz's lemma, as in advance_single_euler)
+      t.evaporated_mass->add(m[l] == p.m[i] ? 0.0 : p.m[i] - m[l]);
+      p.h[i] = h[l];
+      p.m[i] = m[l];
+      p.d[i] = d[l];
+      p.T[i] = T[l];
+      p.f[i] = f[l];
+      p.peak[i] = std::max(p.peak[i], peak[l]);
+      p.molten[i] += molten[l];
+      if (!ever_molten && (f[l] > 0.0 || molten[l] > 0.0)) events.melted->add(1.0);
+      if ((was_molten || molten[l] > 0.0) && f[l] == 0.0) events.resolidified->add(1.0);
+      t.beam->add(beam[l]);
+      t.radiated->add(rad[l]);
+      t.thermionic->add(th[l]);
+      t.evaporated_energy->add(ev[l]);
+      t.substeps += static_cast<std::uint64_t>(sub[l]);
+    }
+  };
+  // every lane starts a particle; then each attempt is followed by the write-back of the lanes
+  // whose particle is done and the start of the next particles in them
+  std::array<bool, kWidth> busy;
+  busy.fill(true);
+  lanes::Mask need = start(busy);
+  busy = lanes::flags(need);
+  while (lanes::any(a.active())) {
+    if (lanes::any(need)) a.rates_where(need);  // fresh lanes, and those after a sub-step
+    need = a.attempt();
+    const auto active = lanes::flags(a.active());
+    std::array<bool, kWidth> done{};
+    bool any_done = false;
+    for (std::size_t l = 0; l < kWidth; ++l) {
+      done[l] = busy[l] && !active[l];
+      any_done = any_done || done[l];
+    }
+    if (!any_done) continue;
+    finish(done);
+    const lanes::Mask fresh = start(done);
+    const auto started = lanes::flags(fresh);
+    for (std::size_t l = 0; l < kWidth; ++l) busy[l] = (busy[l] && !done[l]) || started[l];
+    need = need || fresh;
+  }
 }
 
 const char* lanes_instruction_set() {

@@ -5,9 +5,10 @@
 // tenth of the tolerance and which stays on its branch of h(T). single_euler() is that path as a
 // template over the lane type (lanes.hpp): the lanes that qualify are advanced, the others
 // (stiff losses, crossing the melting point, fresh particles, states outside the enthalpy
-// tables) are returned to the caller, which runs the full adaptive ThermalModel::advance on
-// them. So a particle's update is the same model and the same error contract either way, and
-// which path it takes depends only on its own state.
+// tables) are returned to the caller, which runs the full adaptive sub-cycling of
+// ThermalModel::advance on them, batched as well (advance_adaptive). So a particle's update is
+// the same model and the same error contract either way, and which path it takes depends only
+// on its own state.
 #pragma once
 
 #include <cstddef>
@@ -37,6 +38,19 @@ struct ThermalLaneTallies {
 // the indices of the others to `rest`, in increasing order.
 void advance_single_euler(const ThermalModel& model, const ThermalLaneFields& p, std::size_t n,
                           double dt, ThermalLaneTallies& tallies, std::vector<std::size_t>& rest);
+
+// Melting events of the adaptive path (ThermalUnit: a particle molten for the first time; a
+// molten particle solid again).
+struct ThermalEvents {
+  ExactSum *melted, *resolidified;
+};
+
+// Advances the particles `which` over dt with the adaptive sub-cycling (ThermalModel::advance),
+// kWidth at a time: a lane whose particle is done takes the next one (adaptive_step.hpp).
+// A particle with a NaN enthalpy (just injected) gets h(T, f) first.
+void advance_adaptive(const ThermalModel& model, const ThermalLaneFields& p,
+                      const std::vector<std::size_t>& which, double dt, ThermalLaneTallies& tallies,
+                      ThermalEvents events);
 
 // The instruction set the batched kernels were compiled for (e.g. "avx512bw"), its lane count,
 // and whether this CPU runs it.

@@ -30,48 +30,14 @@ void ThermalUnit::apply(Stage, ParticleStore& p, const StepContext& ctx) {
   const bool test_on =
       p_.test_power > 0.0 && ctx.time >= p_.test_power_on && ctx.time < p_.test_power_off;
   // Batched fast path first (thermal_lanes.hpp): the particles one Euler step carries over the
-  // whole step within the error contract; the rest take the adaptive model below.
+  // whole step within the error contract; the rest take the adaptive model, batched as well.
   ThermalLaneTallies lt{&beam_, &radiated_, &thermionic_, &evaporated_energy_, &evaporated_mass_};
+  const ThermalLaneFields fields{
+      h, T, f, m, d, peak, molten, P, q, st, test_on ? p_.test_power : 0.0};
   rest_.clear();
-  advance_single_euler(model_,
-                       {h, T, f, m, d, peak, molten, P, q, st, test_on ? p_.test_power : 0.0}, n,
-                       ctx.dt, lt, rest_);
-  std::uint64_t substeps = lt.substeps;
-  constexpr double k4pe0 = 4.0 * constants::pi * constants::vacuum_permittivity;
-  for (const std::size_t i : rest_) {
-    // T and the liquid fraction are state_of(h) from the previous step's end (this unit is the
-    // only writer of h, T and f); a new particle's enthalpy comes from its initial T and f
-    MeltState start{T[i], f[i]};
-    if (std::isnan(h[i])) {
-      h[i] = material_.enthalpy(T[i], f[i]);
-      start = material_.state_of(h[i]);
-    }
-    const double power = P[i] + (test_on && st[i] == ParticleState::flying ? p_.test_power : 0.0);
-    const double phi = q[i] / (k4pe0 * 0.5 * d[i]);
-    const bool was_molten = f[i] > 0.0, ever_molten = molten[i] > 0.0 || was_molten;
-    const double m_before = m[i];
-    ThermalState s{h[i], m[i], d[i]};
-    const ThermalStepResult r = model_.advance(s, power, phi, ctx.dt, &start);
-    const MeltState& ms = r.end;
-    h[i] = s.h;
-    m[i] = s.mass;
-    d[i] = s.diameter;
-    T[i] = ms.temperature;
-    f[i] = ms.liquid_fraction;
-    peak[i] = std::max(peak[i], r.peak_temperature);
-    molten[i] += r.time_molten;
-    if (!ever_molten && (ms.liquid_fraction > 0.0 || r.time_molten > 0.0)) melted_.add(1.0);
-    if ((was_molten || r.time_molten > 0.0) && ms.liquid_fraction == 0.0) resolidified_.add(1.0);
-    beam_.add(r.beam);
-    radiated_.add(r.radiated);
-    thermionic_.add(r.thermionic);
-    evaporated_energy_.add(r.evaporated_energy);
-    // the mass actually removed from the particle (exact by Sterbenz's lemma, the masses being
-    // within a factor 2), so that the solver's mass balance closes to the last bit
-    evaporated_mass_.add(s.mass == m_before ? 0.0 : m_before - s.mass);
-    substeps += static_cast<std::uint64_t>(r.substeps);
-  }
-  substeps_.add(static_cast<double>(substeps));
+  advance_single_euler(model_, fields, n, ctx.dt, lt, rest_);
+  advance_adaptive(model_, fields, rest_, ctx.dt, lt, {&melted_, &resolidified_});
+  substeps_.add(static_cast<double>(lt.substeps));
 }
 
 std::vector<TallyRef> ThermalUnit::tallies() {

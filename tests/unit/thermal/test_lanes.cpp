@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "physics/thermal/thermal_lanes.hpp"
+#include "solver/base/constants.hpp"
 #include "solver/base/rng.hpp"
 
 using namespace mps;
@@ -127,4 +128,71 @@ TEST(ThermalLanes, ResultsDoNotDependOnTheBatching) {
   EXPECT_EQ(all.T, one.T);
   EXPECT_EQ(all.m, one.m);
   for (int k = 0; k < 5; ++k) EXPECT_TRUE(s[k] == u[k]) << k;
+}
+
+TEST(ThermalLanes, AdaptivePathMatchesTheScalarModelInAnyOrder) {
+  // The particles the single Euler step leaves take the adaptive sub-cycling in lanes, a lane
+  // taking the next particle as soon as its particle is done (advance_adaptive). Each must get
+  // what ThermalModel::advance gives it: the same template on one lane, with libm's exp/cbrt
+  // instead of the batch's. Where both take the same sub-steps the enthalpies agree to a few
+  // ulps carried through them (1e-10 relative); a sub-step accepted on one side and rejected on
+  // the other (an error estimate within ulps of the tolerance) may move the end temperature by
+  // up to the tolerance per sub-step, so all must agree within 5 tolerances and nearly all
+  // (99 %) to 1e-10. A lane that mixed two particles' states would be off by kelvins.
+  // The same particles in reverse order and one by one must give identical results, bit for
+  // bit (rank independence).
+  const Material& w = Material::builtin("tungsten");
+  const ThermalModel model(w, ThermalOptions{});
+  const double dt = 50e-9, tol = model.options().tolerance_K;
+  const std::size_t n = 4001;
+  Particles p = stream(w, n);
+  ExactSum e[5];
+  ThermalLaneTallies te{&e[0], &e[1], &e[2], &e[3], &e[4]};
+  std::vector<std::size_t> rest;
+  advance_single_euler(model, p.fields(), n, dt, te, rest);
+  ASSERT_GT(rest.size(), n / 20);
+  const Particles start = p;
+  Particles all = p, reversed = p, one = p;
+  ExactSum s[3][5], melted[3], resolidified[3];
+  ThermalLaneTallies ta{&s[0][0], &s[0][1], &s[0][2], &s[0][3], &s[0][4]};
+  advance_adaptive(model, all.fields(), rest, dt, ta, {&melted[0], &resolidified[0]});
+  const std::vector<std::size_t> back(rest.rbegin(), rest.rend());
+  ThermalLaneTallies tr{&s[1][0], &s[1][1], &s[1][2], &s[1][3], &s[1][4]};
+  advance_adaptive(model, reversed.fields(), back, dt, tr, {&melted[1], &resolidified[1]});
+  ThermalLaneTallies to{&s[2][0], &s[2][1], &s[2][2], &s[2][3], &s[2][4]};
+  for (const std::size_t i : rest)
+    advance_adaptive(model, one.fields(), {i}, dt, to, {&melted[2], &resolidified[2]});
+  for (const Particles* q : {&reversed, &one}) {
+    EXPECT_EQ(all.h, q->h);
+    EXPECT_EQ(all.T, q->T);
+    EXPECT_EQ(all.f, q->f);
+    EXPECT_EQ(all.m, q->m);
+    EXPECT_EQ(all.d, q->d);
+    EXPECT_EQ(all.peak, q->peak);
+    EXPECT_EQ(all.molten, q->molten);
+  }
+  EXPECT_EQ(ta.substeps, tr.substeps);
+  EXPECT_EQ(ta.substeps, to.substeps);
+  for (int k = 0; k < 5; ++k) {
+    EXPECT_TRUE(s[0][k] == s[1][k]) << k;
+    EXPECT_TRUE(s[0][k] == s[2][k]) << k;
+  }
+  EXPECT_TRUE(melted[0] == melted[2]);
+  EXPECT_TRUE(resolidified[0] == resolidified[2]);
+  std::size_t close = 0;
+  std::uint64_t substeps = 0;
+  for (const std::size_t i : rest) {
+    ThermalState st{start.h[i], start.m[i], start.d[i]};
+    const MeltState ms{start.T[i], start.f[i]};
+    const double phi =
+        start.q[i] / (4.0 * constants::pi * constants::vacuum_permittivity * 0.5 * start.d[i]);
+    const ThermalStepResult r = model.advance(st, start.P[i], phi, dt, &ms);
+    substeps += static_cast<std::uint64_t>(r.substeps);
+    EXPECT_NEAR(all.T[i], r.end.temperature, 5 * tol) << i;
+    EXPECT_NEAR(all.m[i], st.mass, 1e-9 * st.mass) << i;
+    if (std::fabs(all.h[i] - st.h) <= 1e-10 * std::fabs(st.h)) ++close;
+  }
+  EXPECT_GE(close, rest.size() * 99 / 100);
+  EXPECT_NEAR(static_cast<double>(ta.substeps), static_cast<double>(substeps),
+              0.01 * static_cast<double>(substeps));
 }
