@@ -44,10 +44,13 @@ CurrentLanes<V> currents(const ChargingModel& model, const V& phi, const V& abso
   const double inv_se_T = 1.0 / o.se_temperature_eV;
   CurrentLanes<V> c;
   // slow secondaries, (1 + x) e^-x with x = phi / kT_se on a positive sphere (x = 0 otherwise)
-  const V x = max(phi, V(0.0)) * inv_se_T;
-  const V ex = exp(-x);
-  c.se = se_current * (1.0 + x) * ex;
-  c.dse = -se_current * x * ex * inv_se_T;
+  c.se = c.dse = V(0.0);
+  if (any(se_current != 0.0)) {  // (none outside the beam)
+    const V x = max(phi, V(0.0)) * inv_se_T;
+    const V ex = exp(-x);
+    c.se = se_current * (1.0 + x) * ex;
+    c.dse = -se_current * x * ex * inv_se_T;
+  }
   c.thermionic = c.dthermionic = V(0.0);
   const auto hot = T > model.thermionic_cutoff();
   if (o.thermionic && any(hot)) {
@@ -134,6 +137,13 @@ LinearStep<V> linear_step(const ChargingModel& model, const V& q, const V& absor
   if (o.thermionic) s.quiet = s.quiet && (T <= model.thermionic_cutoff());
   if (o.field_emission)
     s.quiet = s.quiet && ((phi0 >= 0.0) || (-phi0 / r <= model.field_emission_cutoff()));
+  if (all(s.quiet)) {  // (cold particles outside the beam)
+    s.accepted = s.close = !s.quiet;
+    s.phi = phi0;
+    s.charge = q;
+    s.se = s.thermionic = s.field = V(0.0);
+    return s;
+  }
   const auto c = currents(model, phi0, absorbed, se_current, T, d);
   const V phi = phi0 + dt * c.total / (C - dt * c.dtotal);
   const V dphi = phi - phi0, slope = -dt * c.dtotal;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <utility>
 #include <vector>
 
 #include "physics/materials/lanes.hpp"
@@ -62,11 +63,13 @@ struct Block {
 // exponent and signed mantissa in the batch, then added to the bin of its exponent in its own
 // lane's slot of `bins` (ExactSumBins) by one gather-add-scatter (the lanes' bins are distinct, so
 // the scatter has no conflicts), merged exactly into the tally at the end. Lanes beyond the
-// block's count add 0.
+// block's count add 0. The bins must be empty when a LaneSums starts on them (every merge_into
+// leaves them so).
 static_assert(kWidth <= ExactSumBins::kSlots, "one bin slot per lane");
 struct LaneSums {
-  ExactSumBins& bins;
   using I = xsimd::batch<std::int64_t>;
+  explicit LaneSums(ExactSumBins& b) : bins(b) {}
+  ExactSumBins& bins;
   void add(const Block& b, const Vec& v) {
     if (!any(v != 0.0)) return;  // e.g. the beam heat of a batch outside the beam
     const I bits = xsimd::bitwise_cast<I>(v);
@@ -79,12 +82,42 @@ struct LaneSums {
     const auto dropped = (e == I(0x7ff)) || !(lane < I(static_cast<std::int64_t>(b.count)));
     mant = xsimd::select(dropped, I(0), mant);
     e = xsimd::select(dropped, I(0), e);
+    // each lane's exponent range since the last flush, which then scans only those bins (zeros,
+    // frequent, add nothing to bin 0 and stay out of it)
+    const auto none = dropped || (mant == I(0));
+    lo_ = xsimd::min(lo_, xsimd::select(none, I(ExactSumBins::kBins), e));
+    hi_ = xsimd::max(hi_, xsimd::select(none, I(-1), e));
     const I index = lane * I(ExactSumBins::kBins) + e;
     std::int64_t* slots = bins.slots();
     (I::gather(slots, index) + mant).scatter(slots, index);
-    bins.end_batch();
+    if (bins.end_batch_full()) flush();
   }
-  void merge_into(ExactSum& s) { bins.flush_into(s); }
+  void merge_into(ExactSum& s) {
+    const auto [lo, hi] = ranges();
+    bins.flush_into(s, lo.data(), hi.data());
+    reset();
+  }
+
+ private:
+  using Range = std::array<std::int64_t, ExactSumBins::kSlots>;
+  std::pair<Range, Range> ranges() const {
+    Range lo, hi;
+    lo.fill(ExactSumBins::kBins);  // slots beyond the lanes: empty
+    hi.fill(-1);
+    lo_.store_unaligned(lo.data());
+    hi_.store_unaligned(hi.data());
+    return {lo, hi};
+  }
+  void flush() {
+    const auto [lo, hi] = ranges();
+    bins.flush(lo.data(), hi.data());
+    reset();
+  }
+  void reset() {
+    lo_ = I(ExactSumBins::kBins);
+    hi_ = I(-1);
+  }
+  I lo_ = I(ExactSumBins::kBins), hi_ = I(-1);
 
  private:
   static I lane_index() {

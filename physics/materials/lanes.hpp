@@ -32,6 +32,9 @@ inline double select(bool m, double a, double b) {
 inline bool any(bool m) {
   return m;
 }
+inline bool all(bool m) {
+  return m;
+}
 inline double gather(const double* table, double index) {
   return table[static_cast<std::size_t>(index)];
 }
@@ -69,6 +72,9 @@ inline Vec select(const Mask& m, const Vec& a, const Vec& b) {
 }
 inline bool any(const Mask& m) {
   return xsimd::any(m);
+}
+inline bool all(const Mask& m) {
+  return xsimd::all(m);
 }
 // table[index] lane by lane; index holds whole numbers (as doubles) within the table
 inline Vec gather(const double* table, const Vec& index) {
