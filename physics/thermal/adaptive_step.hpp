@@ -162,7 +162,7 @@ class AdaptiveLanes {
   }
 
  private:
-  V diameter(const V& m) const { return select(m == m0_, d0_, d0_ * cbrt(m / m0_)); }
+  V diameter(const V& m) const { return select(m == m0_, d0_, d0_ * cbrt_near_one(m / m0_)); }
   // the error of the first failing lane, in the scalar model's words
   [[noreturn]] void fail(const M& where, const std::string& what, const std::string& advice) const {
     const auto a = to_array(where);

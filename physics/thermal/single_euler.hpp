@@ -40,7 +40,7 @@ SingleEuler<V> single_euler(const ThermalModel& model, const V& h0, const V& T0,
   r.f = end.liquid_fraction;
   r.m = m_euler;
   const auto lost = m_euler != m0;  // evaporating: the diameter follows the mass
-  r.d = any(lost) ? select(lost, d0 * cbrt(m_euler / m0), d0) : d0;
+  r.d = any(lost) ? select(lost, d0 * cbrt_near_one(m_euler / m0), d0) : d0;
   r.radiated = rates.radiated;
   r.thermionic = rates.thermionic;
   r.evaporation = rates.evaporation;

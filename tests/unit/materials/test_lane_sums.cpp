@@ -1,11 +1,13 @@
 // lanes::LaneSums (lane_block.hpp), the exact tallies of the batched thermal and charging
 // kernels: its gather-add-scatter into ExactSumBins must give exactly ExactSum's sum of the same
 // values, whatever their signs and magnitudes (subnormals, zeros, 1e-300 .. 1e300), in full and
-// short (tail) blocks, across the flush every 1024 batches. Exact: no tolerance.
+// short (tail) blocks, across the flush every 1024 batches. Exact: no tolerance. And the lane
+// functions written here rather than taken from xsimd (cbrt_near_one).
 // Compiled with the SIMD flags of the kernels (tests/CMakeLists.txt).
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -41,4 +43,30 @@ TEST(LaneSums, EqualsExactSumBitForBit) {
   sums.add(lanes::Block{0, 1}, lanes::Vec(0.25));
   sums.merge_into(one);
   EXPECT_EQ(one.value(), 0.25);
+}
+
+TEST(Lanes, CbrtNearOneAgreesWithCbrt) {
+  // cbrt_near_one (lanes.hpp), the diameter factor of an evaporating particle, replaces cbrt by
+  // its Taylor series to e^3 within 1e-4 of 1: the left-out term, 10 e^4 / 243, is < 4.2e-18,
+  // so it must agree with libm's cbrt (correctly rounded to < 1 ulp) to 2 ulp on and around
+  // the switch, one lane and kWidth lanes alike. A series one term shorter would be off by
+  // 5 e^3 / 81 ~ 6e-14 at e = 1e-4 and fail.
+  std::mt19937_64 gen(3);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  std::vector<double> x;
+  for (int k = 0; k < 20000; ++k) {
+    const double e = std::pow(10.0, -16.0 + 13.5 * u(gen));  // 1e-16 .. 3e-3
+    x.push_back(u(gen) < 0.5 ? 1.0 - e : 1.0 + e);
+  }
+  for (double r : {1.0, 1.0 - 1e-4, 1.0 + 1e-4, 0.5, 2.0}) x.push_back(r);
+  for (std::size_t i0 = 0; i0 + lanes::kWidth <= x.size(); i0 += lanes::kWidth) {
+    const auto v = lanes::to_array(lanes::cbrt_near_one(lanes::Vec::load_unaligned(&x[i0])));
+    for (std::size_t l = 0; l < lanes::kWidth; ++l) {
+      const double exact = std::cbrt(x[i0 + l]);
+      EXPECT_NEAR(v[l], exact, 2.0 * std::numeric_limits<double>::epsilon() * exact) << x[i0 + l];
+      EXPECT_NEAR(lanes::cbrt_near_one(x[i0 + l]), exact,
+                  2.0 * std::numeric_limits<double>::epsilon() * exact)
+          << x[i0 + l];
+    }
+  }
 }
