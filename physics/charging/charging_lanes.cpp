@@ -108,25 +108,9 @@ void advance_implicit(const ChargingModel& model, const ChargingLaneFields& p,
       if (fe[l] || bu[l] || ra[l]) hits.push_back({i, fe[l], bu[l], ra[l]});
     }
   };
-  // every lane starts a particle; after each evaluation, the lanes whose particle is done are
-  // written back and start the next particles
-  std::array<bool, kWidth> busy;
-  busy.fill(true);
-  busy = start(busy);
-  while (lanes::any(a.active())) {
-    a.iterate();
-    const auto active = lanes::flags(a.active());
-    std::array<bool, kWidth> done{};
-    bool any_done = false;
-    for (std::size_t l = 0; l < kWidth; ++l) {
-      done[l] = busy[l] && !active[l];
-      any_done = any_done || done[l];
-    }
-    if (!any_done) continue;
-    finish(done);
-    const auto started = start(done);
-    for (std::size_t l = 0; l < kWidth; ++l) busy[l] = (busy[l] && !done[l]) || started[l];
-  }
+  // one round: one evaluation of the currents
+  lanes::run_refilled(
+      start, [&] { a.iterate(); }, [&] { return a.active(); }, finish);
   // (lanes finish out of order)
   std::sort(hits.begin(), hits.end(),
             [](const ChargingLimitHit& x, const ChargingLimitHit& y) { return x.index < y.index; });

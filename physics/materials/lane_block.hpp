@@ -59,6 +59,33 @@ struct Block {
   }
 };
 
+// Runs particles through a batch whose lanes each take the next particle as soon as theirs is
+// done (the adaptive thermal and implicit charging updates, whose particles need different
+// numbers of rounds): start(free) puts the next particles into the lanes flagged in `free` and
+// returns the lanes it filled (none once the particles run out); round() advances every active
+// lane once; active() is the mask of lanes still working; finish(done) writes back the lanes whose
+// particle is done.
+template <class Start, class Round, class Active, class Finish>
+void run_refilled(Start start, Round round, Active active, Finish finish) {
+  std::array<bool, kWidth> busy;
+  busy.fill(true);
+  busy = start(busy);
+  while (any(active())) {
+    round();
+    const auto working = flags(active());
+    std::array<bool, kWidth> done{};
+    bool any_done = false;
+    for (std::size_t l = 0; l < kWidth; ++l) {
+      done[l] = busy[l] && !working[l];
+      any_done = any_done || done[l];
+    }
+    if (!any_done) continue;
+    finish(done);
+    const auto started = start(done);
+    for (std::size_t l = 0; l < kWidth; ++l) busy[l] = (busy[l] && !done[l]) || started[l];
+  }
+}
+
 // Exact sum of per-particle values given lane by lane: each lane's double split into biased
 // exponent and signed mantissa in the batch, then added to the bin of its exponent in its own
 // lane's slot of `bins` (ExactSumBins) by one gather-add-scatter (the lanes' bins are distinct, so

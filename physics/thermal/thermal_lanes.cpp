@@ -75,6 +75,7 @@ void advance_adaptive(const ThermalModel& model, const ThermalLaneFields& p,
   lanes::AdaptiveLanes<Vec> a(model, dt);
   std::array<std::size_t, kWidth> particle{};  // the particle in each lane
   std::size_t next = 0;                        // the next particle of `which` to start
+  lanes::Mask need = a.active();               // lanes whose rates are due (none yet)
   // starts the next particles in the lanes of `free` (those left over stay idle)
   auto start = [&](const std::array<bool, kWidth>& free) {
     alignas(64) std::array<double, kWidth> h, T, f, m, d, power, phi;
@@ -103,7 +104,8 @@ void advance_adaptive(const ThermalModel& model, const ThermalLaneFields& p,
     const lanes::Mask fresh_lanes = lanes::Mask::load_aligned(fresh.data());
     if (lanes::any(fresh_lanes))
       a.start(fresh_lanes, in(h), in(T), in(f), in(m), in(d), in(power), in(phi));
-    return fresh_lanes;
+    need = need || fresh_lanes;  // their rates at the start
+    return lanes::flags(fresh_lanes);
   };
   // the step's result of the particles in the lanes of `done`, written back and tallied
   auto finish = [&](const std::array<bool, kWidth>& done) {
@@ -135,29 +137,14 @@ void advance_adaptive(const ThermalModel& model, const ThermalLaneFields& p,
       t.substeps += static_cast<std::uint64_t>(sub[l]);
     }
   };
-  // every lane starts a particle; then each attempt is followed by the write-back of the lanes
-  // whose particle is done and the start of the next particles in them
-  std::array<bool, kWidth> busy;
-  busy.fill(true);
-  lanes::Mask need = start(busy);
-  busy = lanes::flags(need);
-  while (lanes::any(a.active())) {
-    if (lanes::any(need)) a.rates_where(need);  // fresh lanes, and those after a sub-step
-    need = a.attempt();
-    const auto active = lanes::flags(a.active());
-    std::array<bool, kWidth> done{};
-    bool any_done = false;
-    for (std::size_t l = 0; l < kWidth; ++l) {
-      done[l] = busy[l] && !active[l];
-      any_done = any_done || done[l];
-    }
-    if (!any_done) continue;
-    finish(done);
-    const lanes::Mask fresh = start(done);
-    const auto started = lanes::flags(fresh);
-    for (std::size_t l = 0; l < kWidth; ++l) busy[l] = (busy[l] && !done[l]) || started[l];
-    need = need || fresh;
-  }
+  // one round: the rates where needed (fresh lanes, and those after a sub-step), then an attempt
+  lanes::run_refilled(
+      start,
+      [&] {
+        if (lanes::any(need)) a.rates_where(need);
+        need = a.attempt();
+      },
+      [&] { return a.active(); }, finish);
 }
 
 const char* lanes_instruction_set() {
