@@ -87,11 +87,12 @@ class AdaptiveLanes {
     // the end state stays on the start's branch of h(T), where the slope is meaningful.
     const V d1 = diameter(m_);
     const V cp1 = cp(mat, T1_);
-    const V dT = tau_ * abs(g1) / (m_ * cp1);
+    const V inv_mc = 1.0 / (m_ * cp1);  // (one reciprocal for the divisions below)
+    const V dT = tau_ * abs(g1) * inv_mc;
     const V losses1 = r1_.losses();
     const V dg = loss_slope(model_, T1_, r1_, phi_, d1, cp1) * dT +
-                 (2.0 / 3.0) * losses1 * tau_ * mdot1 / m_;
-    const V predicted = 0.5 * tau_ * dg / (m_ * cp1);
+                 (2.0 / 3.0) * losses1 * tau_ * mdot1 * (cp1 * inv_mc);  // mdot / m
+    const V predicted = 0.5 * tau_ * dg * inv_mc;
     const V h_euler = (E_ + tau_ * g1) / m_euler;
     const auto st_euler = melt_state(mat, h_euler);
     const M euler = go && (predicted <= 0.1 * tol) && euler_prediction_holds(dT, T1_) &&
@@ -102,7 +103,7 @@ class AdaptiveLanes {
     Rates<V> r2 = r1_;
     if (any(pair)) {
       r2 = thermal_rates(model_, temperature_of(st_euler), h_euler, diameter(m_euler), phi_);
-      err = 0.5 * tau_ * abs((power_ - r2.losses()) - g1) / (m_ * cp1);
+      err = 0.5 * tau_ * abs((power_ - r2.losses()) - g1) * inv_mc;
       const M bad = pair && is_nan(err);
       if (any(bad)) fail(bad, "non-finite energy balance", "");
     }

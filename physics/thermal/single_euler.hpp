@@ -25,10 +25,12 @@ SingleEuler<V> single_euler(const ThermalModel& model, const V& h0, const V& T0,
   const V m_euler = m0 - dt * mdot;
   // predicted Euler/Heun error from the loss slope (ThermalModel::advance)
   const V c = cp(model.material(), T0);
-  const V dT = dt * abs(g) / (m0 * c);
-  const V dg =
-      loss_slope(model, T0, rates, phi, d0, c) * dT + (2.0 / 3.0) * losses * dt * mdot / m0;
-  const V predicted = 0.5 * dt * dg / (m0 * c);
+  // (divisions are the slowest lane operation: one reciprocal for the three below)
+  const V inv_mc = 1.0 / (m0 * c);
+  const V dT = dt * abs(g) * inv_mc;
+  const V dg = loss_slope(model, T0, rates, phi, d0, c) * dT +
+               (2.0 / 3.0) * losses * dt * mdot * (c * inv_mc);  // mdot / m0
+  const V predicted = 0.5 * dt * dg * inv_mc;
   // the Euler end state, on the start's branch of h(T)
   SingleEuler<V> r;
   r.h = (m0 * h0 + dt * g) / m_euler;
@@ -40,7 +42,7 @@ SingleEuler<V> single_euler(const ThermalModel& model, const V& h0, const V& T0,
   r.f = end.liquid_fraction;
   r.m = m_euler;
   const auto lost = m_euler != m0;  // evaporating: the diameter follows the mass
-  r.d = any(lost) ? select(lost, d0 * cbrt_near_one(m_euler / m0), d0) : d0;
+  r.d = any(lost) ? select(lost, d0 * cbrt_near_one(m_euler * (c * inv_mc)), d0) : d0;
   r.radiated = rates.radiated;
   r.thermionic = rates.thermionic;
   r.evaporation = rates.evaporation;
