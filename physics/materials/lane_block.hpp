@@ -88,8 +88,9 @@ void run_refilled(Start start, Round round, Active active, Finish finish) {
 
 // Exact sum of per-particle values given lane by lane: each lane's double split into biased
 // exponent and signed mantissa in the batch, then added to the bin of its exponent in its own
-// lane's slot of `bins` (ExactSumBins) by one gather-add-scatter (the lanes' bins are distinct, so
-// the scatter has no conflicts), merged exactly into the tally at the end. Lanes beyond the
+// lane's slot of `bins` (ExactSumBins) by one integer add per lane (the lanes' bins are distinct;
+// scalar adds were 4 % faster than a gather-add-scatter of the batch), merged exactly into the
+// tally at the end. Lanes beyond the
 // block's count add 0. The bins must be empty when a LaneSums starts on them (every merge_into
 // leaves them so).
 static_assert(kWidth <= ExactSumBins::kSlots, "one bin slot per lane");
@@ -114,9 +115,12 @@ struct LaneSums {
     const auto none = dropped || (mant == I(0));
     lo_ = xsimd::min(lo_, xsimd::select(none, I(ExactSumBins::kBins), e));
     hi_ = xsimd::max(hi_, xsimd::select(none, I(-1), e));
-    const I index = lane * I(ExactSumBins::kBins) + e;
+    // lane by lane (8 scalar adds issue faster than the gather and scatter of one batch)
+    alignas(64) std::array<std::int64_t, kWidth> ee, mm;
+    e.store_aligned(ee.data());
+    mant.store_aligned(mm.data());
     std::int64_t* slots = bins.slots();
-    (I::gather(slots, index) + mant).scatter(slots, index);
+    for (std::size_t l = 0; l < kWidth; ++l) slots[l * ExactSumBins::kBins + ee[l]] += mm[l];
     if (bins.end_batch_full()) flush();
   }
   void merge_into(ExactSum& s) {

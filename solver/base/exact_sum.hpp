@@ -107,12 +107,12 @@ class ExactSum {
 // Exact sums of many doubles from SIMD lanes (the thermal and charging units' batched kernels,
 // lanes::LaneSums), cheaper per value than ExactSum::add: each value's signed mantissa is added to
 // a bin of its biased exponent (the "large superaccumulator" of Neal 2015), one integer add. Each
-// lane has its own bins (slot), so the adds of one batch are independent of each other (one
-// gather-add-scatter). A bin holds the sum of at most 1024 mantissas (< 2^63), so the bins are
-// flushed into the exact sum every 1024 batches. A flush scans every bin, or only each slot's
-// exponent range when the caller tracks it (LaneSums, one lane-wise min and max per batch; a
-// tally's values span a few dozen exponents of the 2048, and the full scan, 16 bins per batch,
-// was a tenth of the thermal and charging units' time outside the beam).
+// lane has its own bins (slot), so the adds of one batch are independent of each other. A bin holds
+// the sum of at most 1024 mantissas (< 2^63), so the bins are flushed into the exact sum every 1024
+// batches. A flush scans every bin, or only each slot's exponent range when the caller tracks it
+// (LaneSums, one lane-wise min and max per batch; a tally's values span a few dozen exponents of
+// the 2048, and the full scan, 16 bins per batch, was a tenth of the thermal and charging units'
+// time outside the beam).
 class ExactSumBins {
  public:
   static constexpr int kSlots = 8;  // lanes, at most

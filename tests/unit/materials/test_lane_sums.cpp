@@ -1,5 +1,5 @@
 // lanes::LaneSums (lane_block.hpp), the exact tallies of the batched thermal and charging
-// kernels: its gather-add-scatter into ExactSumBins must give exactly ExactSum's sum of the same
+// kernels: its lane-by-lane adds into ExactSumBins must give exactly ExactSum's sum of the same
 // values, whatever their signs and magnitudes (subnormals, zeros, 1e-300 .. 1e300), in full and
 // short (tail) blocks, across the flush every 1024 batches. Exact: no tolerance. And the lane
 // functions written here rather than taken from xsimd (cbrt_near_one).
