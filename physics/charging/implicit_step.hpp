@@ -146,8 +146,33 @@ class ImplicitLanes {
     const M converged = newton && (abs(correction) <= o.tolerance * (1.0 + abs(x)));
     end_ = select_currents(converged, c, end_);
     phi_ = select(converged, x, phi_);
+    // or F's Newton step d from x is short, at most 1e-6 (1 + |x|), and lands within the
+    // tolerance of the root: its error is at most max|F''| d^2 / (2 min F') (Taylor with
+    // remainder), with F'' = -dt I'' and F' = C + dt |I'|, bounded by the currents' curvature
+    // bound at x (an upper bound of |I''| for every emission law, currents()), doubled for its
+    // change over the step: over 1e-6 of x the exponents of the laws (|phi| / kT, the
+    // Fowler-Nordheim B / F, <= ~100) change by 1e-4 at most. (A long step would leave the
+    // bound behind: from a potential where nothing is emitted yet, the bound is 0 whatever the
+    // step.) The step must stay on x's side of 0, where the laws have their kinks, and in the
+    // bracket. The end currents are those at x linearised to the end, off by curvature d^2 / 2
+    // at most. This saves the evaluation at the end of a converging Newton iteration.
+    const V landing = x - correction;
+    const M lands = newton && !converged && (abs(correction) <= 1e-6 * (1.0 + abs(x))) &&
+                    (dt * c.curvature * correction * correction / (C + slope_E) <=
+                     o.tolerance * (1.0 + abs(landing))) &&
+                    ((landing > 0.0) == (x > 0.0)) && (landing > lo_) && (landing < hi_);
+    if (any(lands)) {
+      const V d = -correction;
+      CurrentLanes<V> lin = c;
+      lin.se = c.se + c.dse * d;
+      lin.thermionic = c.thermionic + c.dthermionic * d;
+      lin.field = c.field + c.dfield * d;
+      lin.total = c.total + c.dtotal * d;
+      end_ = select_currents(lands, lin, end_);
+      phi_ = select(lands, landing, phi_);
+    }
     iterations_ = select(newton, it_, iterations_);
-    M going = newton && !converged;
+    M going = newton && !converged && !lands;
     const M use_G = (E > 0.0) && (A > 0.0);
     const V Es = select(use_G, E, V(1.0)), As = select(use_G, A, V(1.0));
     const V dG = dt * c.dtotal / Es - C / As;
@@ -184,7 +209,7 @@ class ImplicitLanes {
     last_ = last_ || done;
     going = going && !done;
     newton_ = newton_ && !(newton && !going);  // (lanes that started Newton above go on)
-    active_ = active_ && !converged;
+    active_ = active_ && !converged && !lands;
     const M stuck = going && (it_ >= 200.0);
     if (any(stuck)) {
       // the first lane still iterating, in the scalar model's words
