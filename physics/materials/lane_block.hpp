@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <utility>
 #include <vector>
@@ -37,25 +38,25 @@ struct Block {
   }
   // the indices of the block's particles where m is true, appended to `out` in order
   void append_where(const Mask& m, std::vector<std::size_t>& out) const {
-    if (!any(m)) return;
-    const auto x = flags(m);
-    for (std::size_t l = 0; l < count; ++l)
-      if (x[l]) out.push_back(i0 + l);
+    for (std::uint32_t bits = bits_of(m); bits != 0; bits &= bits - 1)
+      out.push_back(i0 + static_cast<std::size_t>(std::countr_zero(bits)));
   }
   // the values of v where m is true, appended to `out` in lane order (as append_where)
   void append_values_where(const Mask& m, const Vec& v, std::vector<double>& out) const {
-    if (!any(m)) return;
-    const auto x = flags(m);
+    std::uint32_t bits = bits_of(m);
+    if (bits == 0) return;
     const auto y = values(v);
-    for (std::size_t l = 0; l < count; ++l)
-      if (x[l]) out.push_back(y[l]);
+    for (; bits != 0; bits &= bits - 1) out.push_back(y[std::countr_zero(bits)]);
   }
   // how many of the block's particles have m true
   std::size_t count_where(const Mask& m) const {
-    const auto x = flags(m);
-    std::size_t c = 0;
-    for (std::size_t l = 0; l < count; ++l) c += x[l];
-    return c;
+    return static_cast<std::size_t>(std::popcount(bits_of(m)));
+  }
+
+ private:
+  // the block's lanes of m as bits (the tail block's copies left out)
+  std::uint32_t bits_of(const Mask& m) const {
+    return lane_bits(m) & ((std::uint32_t{1} << count) - 1u);
   }
 };
 

@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 namespace mps::lanes {
 
@@ -137,6 +138,19 @@ V cbrt_near_one(const V& ratio) {
   const V series = 1.0 - e * ((1.0 / 3.0) + e * ((1.0 / 9.0) + e * (5.0 / 81.0)));
   if (all(near)) return series;
   return select(near, series, cbrt(ratio));
+}
+
+// A mask's lanes as bits, bit l for lane l (the AVX-512 mask register itself; lane by lane on
+// other instruction sets).
+inline std::uint32_t lane_bits(const Mask& m) {
+#ifdef __AVX512F__
+  if constexpr (std::is_same_v<Mask::register_type, __mmask8>)
+    return static_cast<std::uint32_t>(static_cast<__mmask8>(m));
+#endif
+  const auto x = to_array(m);
+  std::uint32_t bits = 0;
+  for (std::size_t l = 0; l < kWidth; ++l) bits |= static_cast<std::uint32_t>(x[l]) << l;
+  return bits;
 }
 
 // The mask type of a value type.
