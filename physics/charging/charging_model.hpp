@@ -33,8 +33,9 @@ struct ChargingOptions {
   bool thermionic = true, schottky = true, field_emission = true;
   double field_evaporation_field = 57e9;  // V/m (W: Tsong 1978)
   double tensile_strength = 1e9;          // Pa, solid break-up by field stress
-  // Newton convergence: last change of phi below tolerance (1 + |phi|) V. Tight, because a
-  // relaxation followed over many short steps accumulates the per-step solver error.
+  // Newton convergence: the distance to the root, F's Newton correction or the error bound of
+  // a last short Newton step (implicit_step.hpp), below tolerance (1 + |phi|) V. Tight, because
+  // a relaxation followed over many short steps accumulates the per-step solver error.
   double tolerance = 1e-12;
 };
 
