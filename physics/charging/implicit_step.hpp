@@ -115,12 +115,7 @@ class ImplicitLanes {
       const M close =
           delta <= ChargingModel::kFastPathFraction * abs(dphi) * min(V(1.0), slope * (1.0 / C));
       const M fast = first && close && fast_path_in_range(model_, phi0_, dphi, T_);
-      CurrentLanes<V> lin = c;
-      lin.se = c.se + c.dse * dphi;
-      lin.thermionic = c.thermionic + c.dthermionic * dphi;
-      lin.field = c.field + c.dfield * dphi;
-      lin.total = c.total + c.dtotal * dphi;
-      end_ = select_currents(fast, lin, end_);
+      end_ = select_currents(fast, linearised(c, dphi), end_);
       phi_ = select(fast, phi, phi_);
       iterations_ = select(first, V(1.0), iterations_);
       begin_newton(first && !fast, phi);
@@ -162,13 +157,7 @@ class ImplicitLanes {
                      o.tolerance * (1.0 + abs(landing))) &&
                     ((landing > 0.0) == (x > 0.0)) && (landing > lo_) && (landing < hi_);
     if (any(lands)) {
-      const V d = -correction;
-      CurrentLanes<V> lin = c;
-      lin.se = c.se + c.dse * d;
-      lin.thermionic = c.thermionic + c.dthermionic * d;
-      lin.field = c.field + c.dfield * d;
-      lin.total = c.total + c.dtotal * d;
-      end_ = select_currents(lands, lin, end_);
+      end_ = select_currents(lands, linearised(c, -correction), end_);
       phi_ = select(lands, landing, phi_);
     }
     iterations_ = select(newton, it_, iterations_);

@@ -92,6 +92,18 @@ CurrentLanes<V> currents(const ChargingModel& model, const V& phi, const V& abso
   return c;
 }
 
+// The currents c linearised from their potential to one d volts away (the currents of a step
+// taken without evaluating them at its end).
+template <class V>
+CurrentLanes<V> linearised(const CurrentLanes<V>& c, const V& d) {
+  CurrentLanes<V> l = c;
+  l.se = c.se + c.dse * d;
+  l.thermionic = c.thermionic + c.dthermionic * d;
+  l.field = c.field + c.dfield * d;
+  l.total = c.total + c.dtotal * d;
+  return l;
+}
+
 // Where the curvature bound of currents() at phi0, and so the fast path's error estimate,
 // holds over the whole step phi0 -> phi0 + dphi:
 //  - a negative sphere: |dphi| <= 1 % of |phi0| (the Schottky and FN exponents curve like

@@ -40,7 +40,9 @@ std::string broken_copy(const std::string& name, const std::string& old_line,
   if (line_number)
     *line_number = 1 + static_cast<int>(std::count(text.begin(), text.begin() + at, '\n'));
   text.replace(at, old_line.size(), new_line);
-  const std::string path = testing::TempDir() + "/broken_" + name + ".yaml";
+  // one file per test: ctest runs the tests of this file in parallel processes
+  const std::string path = testing::TempDir() + "/broken_" + name + "_" +
+                           testing::UnitTest::GetInstance()->current_test_info()->name() + ".yaml";
   std::ofstream(path) << text;
   return path;
 }
