@@ -259,7 +259,8 @@ class ImplicitLanes {
 
   const ChargingModel& model_;
   double dt_;
-  // the particle (idle lanes hold finite placeholders)
+  // the particle (a lane starts with finite values, so that an idle lane computes only finite
+  // numbers)
   V C_ = V(1.0), phi0_ = V(0.0), phi_a_ = V(0.0), absorbed_ = V(0.0), se_current_ = V(0.0),
     T_ = V(300.0), d_ = V(1.0), f_ = V(0.0);
   // the iteration: phases first (the linear step), newton, last (the currents at the end)

@@ -188,7 +188,7 @@ class AdaptiveLanes {
 
   const ThermalModel& model_;
   double dt_;
-  // (idle lanes hold finite placeholders)
+  // (a lane starts with finite values, so that an idle lane computes only finite numbers)
   V m0_ = V(1.0), d0_ = V(1.0), power_ = V(0.0), phi_ = V(0.0);  // the particle's inputs
   // the state at the start of the current sub-step (e1 in the scalar model's words)
   V E_ = V(0.0), m_ = V(1.0), h1_ = V(0.0), T1_ = V(300.0), f1_ = V(0.0);
