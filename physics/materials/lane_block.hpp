@@ -91,9 +91,8 @@ void run_refilled(Start start, Round round, Active active, Finish finish) {
 // exponent and signed mantissa in the batch, then added to the bin of its exponent in its own
 // lane's slot of `bins` (ExactSumBins) by one integer add per lane (the lanes' bins are distinct;
 // scalar adds were 4 % faster than a gather-add-scatter of the batch), merged exactly into the
-// tally at the end. Lanes beyond the
-// block's count add 0. The bins must be empty when a LaneSums starts on them (every merge_into
-// leaves them so).
+// tally at the end. Lanes beyond the block's count add 0. The bins must be empty when a LaneSums
+// starts on them (every merge_into leaves them so).
 static_assert(kWidth <= ExactSumBins::kSlots, "one bin slot per lane");
 struct LaneSums {
   using I = xsimd::batch<std::int64_t>;
@@ -151,7 +150,6 @@ struct LaneSums {
   }
   I lo_ = I(ExactSumBins::kBins), hi_ = I(-1);
 
- private:
   static I lane_index() {
     alignas(64) static constexpr auto lanes = [] {
       std::array<std::int64_t, kWidth> l{};

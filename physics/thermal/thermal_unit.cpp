@@ -1,11 +1,7 @@
 #include "physics/thermal/thermal_unit.hpp"
 
-#include <algorithm>
-#include <cmath>
-#include <cstdint>
 #include <string>
 
-#include "solver/base/constants.hpp"
 #include "solver/base/errors.hpp"
 
 namespace mps {
