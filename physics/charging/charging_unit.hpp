@@ -1,6 +1,8 @@
-// The `charging` process unit (Stage::state, after thermal): implicit charge update of every
-// particle from the currents the beam unit sets (absorbed_current, se_current), the particle's
-// temperature (thermionic) and its own field (field emission); see charging_model.hpp.
+// The `charging` process unit (Stage::state, after the beam unit, before thermal): implicit
+// charge update of every particle from the currents the beam unit sets (absorbed_current,
+// se_current), the particle's temperature at the step's start (thermionic) and its own field
+// (field emission); see charging_model.hpp. Thermal runs after it so that its thermionic
+// cooling reads the potential this update ends on (builtin_units.cpp).
 //
 // Limits: a particle beyond the ion field-evaporation field, the solid break-up stress or the
 // Rayleigh limit of a molten drop is counted in a tally per particle-step (the physics beyond

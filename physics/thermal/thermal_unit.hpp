@@ -1,6 +1,8 @@
-// The `thermal` process unit: per-particle enthalpy update (Stage::state, after the beam).
+// The `thermal` process unit: per-particle enthalpy update (Stage::state, after the beam and
+// charging units).
 //
-// Reads beam_power (W, set by the beam unit each step) and charge (for the thermionic barrier),
+// Reads beam_power (W, set by the beam unit each step) and charge (for the thermionic barrier:
+// the charge the charging unit ends the step on),
 // advances each particle's lumped energy balance (thermal_model.hpp) over the step and writes
 // enthalpy, temperature, liquid_fraction, mass and diameter (evaporation), peak_temperature and
 // time_molten. A particle whose enthalpy is NaN (just injected) gets h = h(T) first. Melting and

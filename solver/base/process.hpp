@@ -34,7 +34,7 @@ enum class Stage : unsigned {
   pre_force = 1u << 1,   // first half kick and drift (flight)
   force = 1u << 2,       // contact, electrostatics: add to fx, fy, fz at the new positions
   post_force = 1u << 3,  // second half kick (flight)
-  state = 1u << 4,       // beam, thermal, charging: per-particle state
+  state = 1u << 4,       // beam, charging, thermal: per-particle state
   boundary = 1u << 5,    // capture, domain: mark captured / escaped particles
 };
 inline unsigned operator|(Stage a, Stage b) {
