@@ -10,9 +10,19 @@
 // neutral at 3000 K instead, every particle would sit in the first few steps of thermionic
 // charging, a state real particles pass through only while they are being heated.
 // Medians of 7 steps after one warm-up step (which also initialises the enthalpies).
-// Usage: bench_particle_physics [particles] [stream|beam|FRACTION] (one mix only, profiling).
-// Last line: "particle-physics: <N> particle-updates/s per core" (stream mix, thermal +
-// charging of one particle = one update).
+//
+// The stream mix is timed twice: with every particle advanced at every step (state stride 1),
+// and as a run does it by default, with the multi-rate state clock (solver/particles/
+// state_clock.hpp): a particle outside the beam advances every kDefaultStateStride steps, over
+// all of them at once. The clock's own work (finding the particles due) is timed with charging,
+// the first unit.
+// In a steady stream particles leave the beam one injection batch after another, so their
+// phases are spread over the stride in runs of consecutive ids: here runs of 64 ids, set after
+// the warm-up step. The particles in the beam are spread at random, as before.
+// Usage: bench_particle_physics [particles] [stream|beam|FRACTION] [stride] (one mix only, for
+// profiling; stride default kDefaultStateStride).
+// Last line: "particle-physics: <N> particle-updates/s per core" (stream mix with the default
+// stride; thermal + charging of one particle over one step = one update).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -25,6 +35,7 @@
 #include "physics/thermal/thermal_lanes.hpp"
 #include "physics/thermal/thermal_unit.hpp"
 #include "solver/base/rng.hpp"
+#include "solver/particles/state_clock.hpp"
 
 using namespace mps;
 
@@ -71,22 +82,37 @@ double median(std::vector<double> x) {
 }
 
 struct Timing {
-  double thermal, charging;          // wall s per step, medians
+  double thermal, charging;          // wall s per step, medians (the clock's work in charging)
   double thermal_cpu, charging_cpu;  // CPU s per step, medians
 };
 
-Timing time_steps(ParticleStore& p, ThermalUnit& th, ChargingUnit& ch, int steps) {
+Timing time_steps(ParticleStore& p, ThermalUnit& th, ChargingUnit& ch, int steps, int stride) {
   StepContext ctx;
   ctx.dt = 50e-9;  // the quickstart step
   // in the solver's order (builtin_units.cpp): charging, then thermal
   ch.apply(Stage::state, p, ctx);  // warm-up
   th.apply(Stage::state, p, ctx);  // (and enthalpy initialisation)
+  // the phases of a steady stream (see the top)
+  const double* P = p.ptr(Field::beam_power);
+  for (std::size_t i = 0; i < p.size(); ++i)
+    p.state_lags()[i] = P[i] > 0.0 ? 0 : static_cast<std::uint8_t>(p.ids()[i] / 64 % stride);
+  StateClock clock(stride);
   std::vector<double> tt, tc, ct, cc;
   for (int s = 0; s < steps; ++s) {
     ctx.step = static_cast<std::uint64_t>(s + 1);
     ctx.time = ctx.step * ctx.dt;
     const auto t0 = std::chrono::steady_clock::now();
     const double c0 = cpu_seconds();
+    // the solver's work at a step (Simulation::schedule_state)
+    ParticleSelection due{p.size()};
+    ctx.state_due = nullptr;
+    if (stride > 1) {
+      due = clock.schedule(p);
+      const ParticleSelection entering = clock.entering();
+      ch.catch_up(p, entering, ctx);
+      th.catch_up(p, entering, ctx);
+      ctx.state_due = &due;
+    }
     ch.apply(Stage::state, p, ctx);
     const auto t1 = std::chrono::steady_clock::now();
     const double c1 = cpu_seconds();
@@ -107,24 +133,27 @@ int main(int argc, char** argv) {
   const std::size_t n = argc > 1 ? std::stoul(argv[1]) : 1000000;
   // one mix only, for profiling: "stream", "beam" or a beam fraction
   const std::string only = argc > 2 ? argv[2] : "";
-  std::vector<double> mixes{1.0, 0.1};
-  if (only == "beam") mixes = {1.0};
-  if (only == "stream") mixes = {0.1};
-  if (!only.empty() && only != "beam" && only != "stream") mixes = {std::stod(only)};
+  const int clock_stride = argc > 3 ? std::stoi(argv[3]) : kDefaultStateStride;
+  // (beam fraction, state stride)
+  std::vector<std::pair<double, int>> mixes{{1.0, 1}, {0.1, 1}, {0.1, clock_stride}};
+  if (only == "beam") mixes = {{1.0, 1}};
+  if (only == "stream") mixes = {{0.1, clock_stride}};
+  if (!only.empty() && only != "beam" && only != "stream")
+    mixes = {{std::stod(only), clock_stride}};
   const Material& w = Material::builtin("tungsten");
-  ThermalUnit th(w, ThermalUnitParams{});
-  ChargingUnit ch(w, ChargingUnitParams{});
   ParticleStore p;
   std::printf("kernels: %s, %zu lanes (MPS_SIMD_FLAGS)\n", lanes_instruction_set(), lanes_width());
   double stream_rate = 0.0;
-  for (double frac : mixes) {
+  for (const auto& [frac, stride] : mixes) {
+    ThermalUnit th(w, ThermalUnitParams{});  // (fresh tallies for each mix)
+    ChargingUnit ch(w, ChargingUnitParams{});
     fill(p, n, frac, ChargingModel(w, ChargingUnitParams{}.model));
-    const Timing t = time_steps(p, th, ch, 7);
+    const Timing t = time_steps(p, th, ch, 7, stride);
     const double rate = static_cast<double>(n) / (t.thermal + t.charging);
     std::printf(
-        "%s mix (%.0f %% in beam), %zu particles: thermal %.3g s, charging %.3g s per step -> "
-        "%.3g particle-updates/s (thermal alone %.3g/s, charging alone %.3g/s)\n",
-        frac == 1.0 ? "beam" : "stream", 100 * frac, n, t.thermal, t.charging, rate,
+        "%s mix (%.0f %% in beam, state stride %d), %zu particles: thermal %.3g s, charging %.3g "
+        "s per step -> %.3g particle-updates/s (thermal alone %.3g/s, charging alone %.3g/s)\n",
+        frac == 1.0 ? "beam" : "stream", 100 * frac, stride, n, t.thermal, t.charging, rate,
         static_cast<double>(n) / t.thermal, static_cast<double>(n) / t.charging);
     std::printf(
         "  per CPU-second (other jobs excluded): thermal %.3g s, charging %.3g s -> %.3g/s\n",
@@ -134,8 +163,7 @@ int main(int argc, char** argv) {
       if (t.name == "thermal_substeps") sub = t.sum->value();
     for (auto& t : ch.tallies())
       if (t.name == "charging_newton_iterations") it = t.sum->value();
-    std::printf("  cumulative: %.3g thermal sub-steps, %.3g Newton iterations (8 steps so far)\n",
-                sub, it);
+    std::printf("  this mix: %.3g thermal sub-steps, %.3g Newton iterations in 8 steps\n", sub, it);
     if (frac != 1.0) stream_rate = rate;
   }
   std::printf("particle-physics: %.3g particle-updates/s per core\n", stream_rate);

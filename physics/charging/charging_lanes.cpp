@@ -14,19 +14,24 @@ namespace mps {
 using lanes::kWidth;
 using lanes::Vec;
 
-void advance_linear_step(const ChargingModel& model, const ChargingLaneFields& p, std::size_t n,
-                         double dt, ChargingLaneTallies& t, ChargingRest& rest) {
+void advance_linear_step(const ChargingModel& model, const ChargingLaneFields& p,
+                         const ParticleSelection& which, double step, ChargingLaneTallies& t,
+                         ChargingRest& rest) {
   // (one set of bins per thread, reused: every call leaves them empty)
   thread_local std::array<ExactSumBins, 4> bins;
   lanes::LaneSums absorbed{bins[0]}, se{bins[1]}, thermionic{bins[2]}, field{bins[3]};
   const bool test = p.test_absorbed != 0.0 || p.test_se != 0.0;
-  for (std::size_t i0 = 0; i0 < n; i0 += kWidth) {
-    const lanes::Block b{i0, std::min(kWidth, n - i0)};
-    Vec Ia = b.load(p.absorbed_current), Ise = b.load(p.se_current);
+  const lanes::Selection sel{which};
+  const bool beam = p.absorbed_current != nullptr;
+  // one batch over dt (a double where every particle takes one step: the common case, cheaper)
+  auto batch = [&](std::size_t k0, const auto& dt) {
+    const lanes::Block b = sel.block(k0);
+    Vec Ia = beam ? b.load(p.absorbed_current) : Vec(0.0);
+    Vec Ise = beam ? b.load(p.se_current) : Vec(0.0);
     if (test) {
       alignas(64) std::array<double, kWidth> flying;
       for (std::size_t l = 0; l < kWidth; ++l)
-        flying[l] = p.state[i0 + std::min(l, b.count - 1)] == ParticleState::flying;
+        flying[l] = p.state[b.index(std::min(l, b.count - 1))] == ParticleState::flying;
       const Vec on = Vec::load_aligned(flying.data());
       Ia += on * p.test_absorbed;
       Ise += on * p.test_se;
@@ -37,6 +42,7 @@ void advance_linear_step(const ChargingModel& model, const ChargingLaneFields& p
     const auto ok = s.accepted;
     const auto left = !ok && !s.quiet;
     b.append_where(left, rest.index);
+    b.append_values_where(left, sel.steps_of(k0), rest.steps);
     b.append_values_where(left, select(s.close, Vec(std::nan("")), s.phi), rest.newton_start);
     t.iterations += b.count_where(ok);
     const Vec zero(0.0);
@@ -45,6 +51,12 @@ void advance_linear_step(const ChargingModel& model, const ChargingLaneFields& p
     thermionic.add(b, select(ok, s.thermionic * dt, zero));
     field.add(b, select(ok, s.field * dt, zero));
     b.store(p.charge, select(ok, s.charge, q0));
+  };
+  for (std::size_t k0 = 0; k0 < which.n; k0 += kWidth) {
+    if (which.steps)
+      batch(k0, Vec(sel.steps_of(k0) * step));
+    else
+      batch(k0, step);
   }
   absorbed.merge_into(*t.absorbed);
   se.merge_into(*t.se);
@@ -53,12 +65,14 @@ void advance_linear_step(const ChargingModel& model, const ChargingLaneFields& p
 }
 
 void advance_implicit(const ChargingModel& model, const ChargingLaneFields& p,
-                      const ChargingRest& which, double dt, ChargingLaneTallies& t,
+                      const ChargingRest& which, double step, ChargingLaneTallies& t,
                       std::vector<ChargingLimitHit>& hits) {
-  lanes::ImplicitLanes<Vec> a(model, dt);
+  lanes::ImplicitLanes<Vec> a(model);
   std::array<std::size_t, kWidth> particle{};   // the particle in each lane
   alignas(64) std::array<double, kWidth> Ia{};  // its absorbed current (test current included)
-  std::size_t next = 0;                         // the next particle of `which` to start
+  alignas(64) std::array<double, kWidth> dt{};  // its step
+  const bool beam = p.absorbed_current != nullptr;
+  std::size_t next = 0;  // the next particle of `which` to start
   // starts the next particles in the lanes of `free` (those left over stay idle)
   auto start = [&](const std::array<bool, kWidth>& free) {
     alignas(64) std::array<double, kWidth> q{}, Ise{}, T{}, d{}, f{}, phi{};
@@ -67,13 +81,14 @@ void advance_implicit(const ChargingModel& model, const ChargingLaneFields& p,
       if (!free[l] || next == which.index.size()) continue;
       phi[l] = which.newton_start[next];
       newton[l] = !std::isnan(phi[l]);
+      dt[l] = which.steps[next] * step;
       const std::size_t i = which.index[next++];
       const bool test = p.state[i] == ParticleState::flying;
       particle[l] = i;
       fresh[l] = true;
       q[l] = p.charge[i];
-      Ia[l] = p.absorbed_current[i] + (test ? p.test_absorbed : 0.0);
-      Ise[l] = p.se_current[i] + (test ? p.test_se : 0.0);
+      Ia[l] = (beam ? p.absorbed_current[i] : 0.0) + (test ? p.test_absorbed : 0.0);
+      Ise[l] = (beam ? p.se_current[i] : 0.0) + (test ? p.test_se : 0.0);
       T[l] = p.T[i];
       d[l] = p.d[i];
       f[l] = p.f[i];
@@ -82,9 +97,9 @@ void advance_implicit(const ChargingModel& model, const ChargingLaneFields& p,
     const lanes::Mask m = lanes::Mask::load_aligned(fresh.data());
     const lanes::Mask from_phi = lanes::Mask::load_aligned(newton.data());
     if (lanes::any(from_phi))
-      a.start_newton(from_phi, in(q), in(Ia), in(Ise), in(T), in(d), in(f), in(phi));
+      a.start_newton(from_phi, in(q), in(Ia), in(Ise), in(T), in(d), in(f), in(dt), in(phi));
     if (lanes::any(m && !from_phi))
-      a.start(m && !from_phi, in(q), in(Ia), in(Ise), in(T), in(d), in(f));
+      a.start(m && !from_phi, in(q), in(Ia), in(Ise), in(T), in(d), in(f), in(dt));
     return fresh;
   };
   // the step's result of the particles in the lanes of `done`, written back and tallied (one by
@@ -100,10 +115,10 @@ void advance_implicit(const ChargingModel& model, const ChargingLaneFields& p,
       if (!done[l]) continue;
       const std::size_t i = particle[l];
       p.charge[i] = charge[l];
-      t.absorbed->add(Ia[l] * dt);
-      t.se->add(se_out[l] * dt);
-      t.thermionic->add(th_out[l] * dt);
-      t.field->add(fe_out[l] * dt);
+      t.absorbed->add(Ia[l] * dt[l]);
+      t.se->add(se_out[l] * dt[l]);
+      t.thermionic->add(th_out[l] * dt[l]);
+      t.field->add(fe_out[l] * dt[l]);
       t.iterations += static_cast<std::uint64_t>(iterations[l]);
       if (fe[l] || bu[l] || ra[l]) hits.push_back({i, fe[l], bu[l], ra[l]});
     }

@@ -15,11 +15,13 @@
 #include "physics/charging/charging_model.hpp"
 #include "solver/base/exact_sum.hpp"
 #include "solver/particles/particle_store.hpp"
+#include "solver/particles/state_clock.hpp"
 
 namespace mps {
 
 struct ChargingLaneFields {
   double* charge;
+  // absorbed_current and se_current nullptr: no beam (catching up quiet steps)
   const double *absorbed_current, *se_current, *T, *d, *f;
   const ParticleState* state;
   // test currents added to every flying particle (validation), 0 outside their window
@@ -32,22 +34,25 @@ struct ChargingLaneTallies {
 };
 
 // The particles the linear step leaves to the implicit update: their indices, in increasing
-// order, and where Newton starts for each: the linear step's end potential (V), or NaN where the
-// update starts over (a linear step close to the root but past a charging limit, reported by
-// the implicit update, or not finite).
+// order, the time steps each advances, and where Newton starts for each: the linear step's end
+// potential (V), or NaN where the update starts over (a linear step close to the root but past a
+// charging limit, reported by the implicit update, or not finite).
 struct ChargingRest {
   std::vector<std::size_t> index;
+  std::vector<double> steps;
   std::vector<double> newton_start;
   void clear() {
     index.clear();
+    steps.clear();
     newton_start.clear();
   }
 };
 
-// Advances over dt every particle of [0, n) the linear step carries, skips the quiet ones, and
-// appends the others to `rest`.
-void advance_linear_step(const ChargingModel& model, const ChargingLaneFields& p, std::size_t n,
-                         double dt, ChargingLaneTallies& tallies, ChargingRest& rest);
+// Advances every particle of `which` the linear step carries over its steps (steps x dt), skips
+// the quiet ones, and appends the others to `rest`.
+void advance_linear_step(const ChargingModel& model, const ChargingLaneFields& p,
+                         const ParticleSelection& which, double dt, ChargingLaneTallies& tallies,
+                         ChargingRest& rest);
 
 // A particle that passed a charging limit during its step (ChargingModel::check_limits).
 struct ChargingLimitHit {

@@ -17,6 +17,10 @@
 
 namespace mps {
 
+// The multi-rate clock holds a particle whose potential moves by more than this per step (V;
+// ChargingUnit::apply says why).
+inline constexpr double kHoldPotentialStep = 1e-2;
+
 struct ChargingUnitParams {
   ChargingOptions model;
   bool stop_on_limit = false;
@@ -33,14 +37,25 @@ class ChargingUnit : public ProcessUnit {
   void apply(Stage stage, ParticleStore& particles, const StepContext& ctx) override;
   std::vector<TallyRef> tallies() override;
   const ChargingModel& model() const { return model_; }
+  // the multi-rate state clock (state_clock.hpp); test currents need every step
+  bool uses_state_clock() const override { return true; }
+  int max_state_stride() const override {
+    return p_.test_absorbed_current != 0.0 || p_.test_se_current != 0.0 ? 1 : kMaxStateStride;
+  }
+  void catch_up(ParticleStore& particles, const ParticleSelection& pending,
+                const StepContext& ctx) override;
 
  private:
+  // the particles `which` over their steps, with the beam currents or none
+  void advance(ParticleStore& p, const ParticleSelection& which, bool beam, bool test_window,
+               const StepContext& ctx);
   Material material_;
   ChargingUnitParams p_;
   ChargingModel model_;
   ExactSum absorbed_, se_, thermionic_, field_, iterations_, field_evaporation_, breakup_,
       rayleigh_;
   ChargingRest rest_;                   // the particles of this step the fast path left
+  std::vector<double> q0_;              // the due particles' charges at the step's start
   std::vector<ChargingLimitHit> hits_;  // the particles of this step at a charging limit
 };
 

@@ -51,20 +51,20 @@ template <class V>
 class ImplicitLanes {
  public:
   using M = MaskOf<V>;
-  ImplicitLanes(const ChargingModel& model, double dt) : model_(model), dt_(dt) {}
+  explicit ImplicitLanes(const ChargingModel& model) : model_(model) {}
 
-  // Starts the lanes of `fresh` on a particle's step from charge q.
+  // Starts the lanes of `fresh` on a particle's step of length dt from charge q.
   void start(const M& fresh, const V& q, const V& absorbed, const V& se_current, const V& T,
-             const V& d, const V& f) {
-    set_particle(fresh, q, absorbed, se_current, T, d, f);
+             const V& d, const V& f, const V& dt) {
+    set_particle(fresh, q, absorbed, se_current, T, d, f, dt);
     first_ = first_ || fresh;
     active_ = active_ || fresh;
   }
   // The same, where the linearly implicit step is known (linear_step()) and not close to the
   // root: Newton starts from its end potential phi_lin.
   void start_newton(const M& fresh, const V& q, const V& absorbed, const V& se_current, const V& T,
-                    const V& d, const V& f, const V& phi_lin) {
-    set_particle(fresh, q, absorbed, se_current, T, d, f);
+                    const V& d, const V& f, const V& dt, const V& phi_lin) {
+    set_particle(fresh, q, absorbed, se_current, T, d, f, dt);
     begin_newton(fresh, phi_lin);
     active_ = active_ || fresh;
   }
@@ -96,7 +96,7 @@ class ImplicitLanes {
   void iterate() {
     const ChargingOptions& o = model_.options();
     constexpr double kInf = std::numeric_limits<double>::infinity();
-    const double dt = dt_;
+    const V dt = dt_;
     const M first = first_ && active_, newton = newton_ && active_, last = last_ && active_;
     const V C = C_;
     CurrentLanes<V> c = currents(model_, select(first, phi0_, x_), absorbed_, se_current_, T_, d_);
@@ -210,7 +210,7 @@ class ImplicitLanes {
           "charging: the implicit charge update did not converge (phi0 = " + at(phi0_) +
           " V, phi = " + at(x_) + " V, bracket [" + at(lo_) + ", " + at(hi_) +
           "] V, T = " + at(T_) + " K, d = " + at(d_) + " m, I_abs = " + at(absorbed_) +
-          " A, I_se = " + at(se_current_) + " A, dt = " + std::to_string(dt) + " s)");
+          " A, I_se = " + at(se_current_) + " A, dt = " + at(dt) + " s)");
     }
   }
 
@@ -226,13 +226,14 @@ class ImplicitLanes {
 
  private:
   void set_particle(const M& fresh, const V& q, const V& absorbed, const V& se_current, const V& T,
-                    const V& d, const V& f) {
+                    const V& d, const V& f, const V& dt) {
     auto set = [&](V& x, const V& v) { x = select(fresh, v, x); };
+    set(dt_, dt);
     const V C = 2.0 * constants::pi * constants::vacuum_permittivity * d;
     const V phi0 = q * (1.0 / C) + model_.options().external_potential;  // as linear_step()
     set(C_, C);
     set(phi0_, phi0);
-    set(phi_a_, phi0 - dt_ * absorbed / C);
+    set(phi_a_, phi0 - dt * absorbed / C);
     set(absorbed_, absorbed);
     set(se_current_, se_current);
     set(T_, T);
@@ -258,7 +259,7 @@ class ImplicitLanes {
   }
 
   const ChargingModel& model_;
-  double dt_;
+  V dt_ = V(0.0);  // each lane's step
   // the particle (a lane starts with finite values, so that an idle lane computes only finite
   // numbers)
   V C_ = V(1.0), phi0_ = V(0.0), phi_a_ = V(0.0), absorbed_ = V(0.0), se_current_ = V(0.0),
@@ -276,8 +277,8 @@ class ImplicitLanes {
 template <class V>
 ChargeStep<V> implicit_step(const ChargingModel& model, const V& q, const V& absorbed,
                             const V& se_current, const V& T, const V& d, const V& f, double dt) {
-  ImplicitLanes<V> a(model, dt);
-  a.start(V(0.0) == V(0.0), q, absorbed, se_current, T, d, f);
+  ImplicitLanes<V> a(model);
+  a.start(V(0.0) == V(0.0), q, absorbed, se_current, T, d, f, V(dt));
   while (any(a.active())) a.iterate();
   return a.result();
 }

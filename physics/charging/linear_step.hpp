@@ -135,9 +135,10 @@ struct LinearStep {
 // The fast path of ChargingModel::advance from charge q: accepted where the linearly implicit
 // step lies close to the backward-Euler root and no charging limit is passed (the scalar path
 // reports those).
-template <class V>
+// dt: the step, one for all lanes (a double) or each lane's (V)
+template <class V, class D>
 LinearStep<V> linear_step(const ChargingModel& model, const V& q, const V& absorbed,
-                          const V& se_current, const V& T, const V& d, const V& f, double dt) {
+                          const V& se_current, const V& T, const V& d, const V& f, const D& dt) {
   const ChargingOptions& o = model.options();
   constexpr double kEps0 = constants::vacuum_permittivity;
   const V C = 2.0 * constants::pi * kEps0 * d, inv_C = 1.0 / C;

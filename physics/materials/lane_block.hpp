@@ -11,11 +11,10 @@
 
 #include "physics/materials/lanes.hpp"
 #include "solver/base/exact_sum.hpp"
+#include "solver/particles/state_clock.hpp"
 
 namespace mps::lanes {
 
-// kWidth consecutive particles from i0; a short tail block repeats its last particle (the
-// copies' results are discarded).
 inline std::array<double, kWidth> values(const Vec& v) {
   return to_array(v);
 }
@@ -23,23 +22,32 @@ inline std::array<bool, kWidth> flags(const Mask& m) {
   return to_array(m);
 }
 
+// The particles of one batch: kWidth consecutive particles from i0, or (at != nullptr) the
+// listed particles at[0..count). A short tail block repeats its last particle (the copies'
+// results are discarded).
 struct Block {
   std::size_t i0, count;
-  Vec load(const double* a) const {
-    if (count == kWidth) return Vec::load_unaligned(a + i0);
+  const std::size_t* at = nullptr;
+  std::size_t index(std::size_t l) const { return at ? at[l] : i0 + l; }
+  [[gnu::always_inline]] Vec load(const double* a) const {
+    if (count == kWidth) {
+      if (!at) return Vec::load_unaligned(a + i0);
+      using I = xsimd::batch<std::int64_t>;
+      return Vec::gather(a, I::load_unaligned(reinterpret_cast<const std::int64_t*>(at)));
+    }
     alignas(64) std::array<double, kWidth> x;
-    for (std::size_t l = 0; l < kWidth; ++l) x[l] = a[i0 + std::min(l, count - 1)];
+    for (std::size_t l = 0; l < kWidth; ++l) x[l] = a[index(std::min(l, count - 1))];
     return Vec::load_aligned(x.data());
   }
-  void store(double* a, const Vec& v) const {
-    if (count == kWidth) return v.store_unaligned(a + i0);
+  [[gnu::always_inline]] void store(double* a, const Vec& v) const {
+    if (count == kWidth && !at) return v.store_unaligned(a + i0);
     const auto x = values(v);
-    for (std::size_t l = 0; l < count; ++l) a[i0 + l] = x[l];
+    for (std::size_t l = 0; l < count; ++l) a[index(l)] = x[l];
   }
   // the indices of the block's particles where m is true, appended to `out` in order
   void append_where(const Mask& m, std::vector<std::size_t>& out) const {
     for (std::uint32_t bits = bits_of(m); bits != 0; bits &= bits - 1)
-      out.push_back(i0 + static_cast<std::size_t>(std::countr_zero(bits)));
+      out.push_back(index(static_cast<std::size_t>(std::countr_zero(bits))));
   }
   // the values of v where m is true, appended to `out` in lane order (as append_where)
   void append_values_where(const Mask& m, const Vec& v, std::vector<double>& out) const {
@@ -57,6 +65,28 @@ struct Block {
   // the block's lanes of m as bits (the tail block's copies left out)
   std::uint32_t bits_of(const Mask& m) const {
     return lane_bits(m) & ((std::uint32_t{1} << count) - 1u);
+  }
+};
+
+// A ParticleSelection (the particles a batched driver advances, and over how many time steps
+// each: the multi-rate state clock, solver/particles/state_clock.hpp) read in batches.
+struct Selection {
+  const ParticleSelection& s;
+  // the batch of entries [k0, k0 + kWidth): a run of consecutive particles is loaded as one
+  Block block(std::size_t k0) const {
+    const std::size_t count = std::min(kWidth, s.n - k0);
+    if (!s.list) return {k0, count};
+    if (s.list[k0 + count - 1] - s.list[k0] == count - 1) return {s.list[k0], count};
+    return {k0, count, s.list + k0};
+  }
+  // the step counts of the batch of entries from k0
+  Vec steps_of(std::size_t k0) const {
+    if (!s.steps) return Vec(1.0);
+    const std::size_t count = std::min(kWidth, s.n - k0);
+    if (count == kWidth) return Vec::load_unaligned(s.steps + k0);
+    alignas(64) std::array<double, kWidth> x;
+    for (std::size_t l = 0; l < kWidth; ++l) x[l] = s.steps[k0 + std::min(l, count - 1)];
+    return Vec::load_aligned(x.data());
   }
 };
 

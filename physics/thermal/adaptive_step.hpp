@@ -31,13 +31,14 @@ template <class V>
 class AdaptiveLanes {
  public:
   using M = MaskOf<V>;
-  AdaptiveLanes(const ThermalModel& model, double dt) : model_(model), dt_(dt) {}
+  explicit AdaptiveLanes(const ThermalModel& model) : model_(model) {}
 
-  // Starts the lanes of `fresh` on a particle's step (inputs as adaptive_step); their loss rates
-  // at the start are left to the next rates_where().
+  // Starts the lanes of `fresh` on a particle's step of length dt (inputs as adaptive_step);
+  // their loss rates at the start are left to the next rates_where().
   void start(const M& fresh, const V& h0, const V& T0, const V& f0, const V& m0, const V& d0,
-             const V& power, const V& phi) {
+             const V& power, const V& phi, const V& dt) {
     auto set = [&](V& x, const V& v) { x = select(fresh, v, x); };
+    set(dt_, dt);
     set(m0_, m0);
     set(d0_, d0);
     set(power_, power);
@@ -52,7 +53,7 @@ class AdaptiveLanes {
                  &s_.time_molten, &s_.substeps, &t_, &attempts_})
       set(*x, zero);
     set(s_.peak_temperature, T0);
-    set(tau_, V(dt_));
+    set(tau_, dt);
     active_ = active_ || fresh;
   }
   // The loss rates at the lanes' current state, where `need`.
@@ -66,7 +67,8 @@ class AdaptiveLanes {
   M attempt() {
     const Material& mat = model_.material();
     const ThermalOptions& o = model_.options();
-    const double tol = o.tolerance_K, dt = dt_;
+    const double tol = o.tolerance_K;
+    const V dt = dt_;
     const M active = active_;
     tau_ = min(tau_, dt - t_);
     tau_ = select(dt - t_ - tau_ < 1e-12 * dt, dt - t_, tau_);  // do not leave a sliver
@@ -187,7 +189,7 @@ class AdaptiveLanes {
   }
 
   const ThermalModel& model_;
-  double dt_;
+  V dt_ = V(0.0);  // each lane's step
   // (a lane starts with finite values, so that an idle lane computes only finite numbers)
   V m0_ = V(1.0), d0_ = V(1.0), power_ = V(0.0), phi_ = V(0.0);  // the particle's inputs
   // the state at the start of the current sub-step (e1 in the scalar model's words)
@@ -201,10 +203,10 @@ class AdaptiveLanes {
 // The whole step of one batch: every lane until its step is done.
 template <class V>
 AdaptiveStep<V> adaptive_step(const ThermalModel& model, const V& h0, const V& T0, const V& f0,
-                              const V& m0, const V& d0, const V& power, const V& phi, double dt) {
-  AdaptiveLanes<V> a(model, dt);
+                              const V& m0, const V& d0, const V& power, const V& phi, const V& dt) {
+  AdaptiveLanes<V> a(model);
   const auto all = V(0.0) == V(0.0);
-  a.start(all, h0, T0, f0, m0, d0, power, phi);
+  a.start(all, h0, T0, f0, m0, d0, power, phi, dt);
   a.rates_where(all);
   while (any(a.active())) {
     const auto next = a.attempt();

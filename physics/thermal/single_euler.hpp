@@ -15,9 +15,10 @@ struct SingleEuler {
   V radiated, thermionic, evaporation;  // W over the step (beam heat is power dt)
 };
 
-template <class V>
+// dt: the step, one for all lanes (a double) or each lane's (V)
+template <class V, class D>
 SingleEuler<V> single_euler(const ThermalModel& model, const V& h0, const V& T0, const V& f0,
-                            const V& m0, const V& d0, const V& power, const V& phi, double dt) {
+                            const V& m0, const V& d0, const V& power, const V& phi, const D& dt) {
   const Rates<V> rates = thermal_rates(model, T0, h0, d0, phi);
   const V losses = rates.losses();
   const V g = power - losses;

@@ -18,21 +18,24 @@ namespace mps {
 using lanes::kWidth;
 using lanes::Vec;
 
-void advance_single_euler(const ThermalModel& model, const ThermalLaneFields& p, std::size_t n,
-                          double dt, ThermalLaneTallies& t, std::vector<std::size_t>& rest) {
+void advance_single_euler(const ThermalModel& model, const ThermalLaneFields& p,
+                          const ParticleSelection& which, double step, ThermalLaneTallies& t,
+                          ThermalRest& rest) {
   constexpr double k2pe0 = 2.0 * constants::pi * constants::vacuum_permittivity;
   // (one set of bins per thread, reused: every call leaves them empty)
   thread_local std::array<ExactSumBins, 5> bins;
   lanes::LaneSums beam{bins[0]}, radiated{bins[1]}, thermionic{bins[2]}, evaporated_energy{bins[3]},
       evaporated_mass{bins[4]};
-  for (std::size_t i0 = 0; i0 < n; i0 += kWidth) {
-    const lanes::Block b{i0, std::min(kWidth, n - i0)};
-    Vec power = b.load(p.beam_power);
+  const lanes::Selection sel{which};
+  // one batch over dt (a double where every particle takes one step: the common case, cheaper)
+  auto batch = [&](std::size_t k0, const auto& dt) {
+    const lanes::Block b = sel.block(k0);
+    Vec power = p.beam_power ? b.load(p.beam_power) : Vec(0.0);
     if (p.test_power != 0.0) {
       alignas(64) std::array<double, kWidth> test;
       for (std::size_t l = 0; l < kWidth; ++l)
-        test[l] =
-            p.state[i0 + std::min(l, b.count - 1)] == ParticleState::flying ? p.test_power : 0.0;
+        test[l] = p.state[b.index(std::min(l, b.count - 1))] == ParticleState::flying ? p.test_power
+                                                                                      : 0.0;
       power += Vec::load_aligned(test.data());
     }
     const Vec h0 = b.load(p.h), T0 = b.load(p.T), f0 = b.load(p.f), m0 = b.load(p.m),
@@ -40,7 +43,8 @@ void advance_single_euler(const ThermalModel& model, const ThermalLaneFields& p,
     const Vec phi = b.load(p.charge) / (k2pe0 * d0);  // q / (4 pi eps0 r)
     const auto r = lanes::single_euler(model, h0, T0, f0, m0, d0, power, phi, dt);
     const auto ok = r.accepted;
-    b.append_where(!ok, rest);
+    b.append_where(!ok, rest.index);
+    b.append_values_where(!ok, sel.steps_of(k0), rest.steps);
     t.substeps += b.count_where(ok);
     const Vec zero(0.0);
     beam.add(b, select(ok, dt * power, zero));
@@ -59,6 +63,12 @@ void advance_single_euler(const ThermalModel& model, const ThermalLaneFields& p,
     b.store(p.f, select(ok, r.f, f0));
     b.store(p.m, select(ok, r.m, m0));
     b.store(p.d, select(ok, r.d, d0));
+  };
+  for (std::size_t k0 = 0; k0 < which.n; k0 += kWidth) {
+    if (which.steps)
+      batch(k0, Vec(sel.steps_of(k0) * step));
+    else
+      batch(k0, step);
   }
   beam.merge_into(*t.beam);
   radiated.merge_into(*t.radiated);
@@ -68,21 +78,22 @@ void advance_single_euler(const ThermalModel& model, const ThermalLaneFields& p,
 }
 
 void advance_adaptive(const ThermalModel& model, const ThermalLaneFields& p,
-                      const std::vector<std::size_t>& which, double dt, ThermalLaneTallies& t,
+                      const ThermalRest& which, double step, ThermalLaneTallies& t,
                       ThermalEvents events) {
   constexpr double k2pe0 = 2.0 * constants::pi * constants::vacuum_permittivity;
   const Material& mat = model.material();
-  lanes::AdaptiveLanes<Vec> a(model, dt);
+  lanes::AdaptiveLanes<Vec> a(model);
   std::array<std::size_t, kWidth> particle{};  // the particle in each lane
   std::size_t next = 0;                        // the next particle of `which` to start
   lanes::Mask need = a.active();               // lanes whose rates are due (none yet)
   // starts the next particles in the lanes of `free` (those left over stay idle)
   auto start = [&](const std::array<bool, kWidth>& free) {
-    alignas(64) std::array<double, kWidth> h, T, f, m, d, power, phi;
+    alignas(64) std::array<double, kWidth> h, T, f, m, d, power, phi, dt;
     alignas(64) std::array<bool, kWidth> fresh{};
     for (std::size_t l = 0; l < kWidth; ++l) {
-      if (!free[l] || next == which.size()) continue;
-      const std::size_t i = which[next++];
+      if (!free[l] || next == which.index.size()) continue;
+      dt[l] = which.steps[next] * step;
+      const std::size_t i = which.index[next++];
       particle[l] = i;
       fresh[l] = true;
       // T and f are state_of(h) from the previous step's end (the thermal unit is the only
@@ -97,13 +108,14 @@ void advance_adaptive(const ThermalModel& model, const ThermalLaneFields& p,
       f[l] = st.liquid_fraction;
       m[l] = p.m[i];
       d[l] = p.d[i];
-      power[l] = p.beam_power[i] + (p.state[i] == ParticleState::flying ? p.test_power : 0.0);
+      power[l] = (p.beam_power ? p.beam_power[i] : 0.0) +
+                 (p.state[i] == ParticleState::flying ? p.test_power : 0.0);
       phi[l] = p.charge[i] / (k2pe0 * p.d[i]);
     }
     const auto in = [](const std::array<double, kWidth>& x) { return Vec::load_aligned(x.data()); };
     const lanes::Mask fresh_lanes = lanes::Mask::load_aligned(fresh.data());
     if (lanes::any(fresh_lanes))
-      a.start(fresh_lanes, in(h), in(T), in(f), in(m), in(d), in(power), in(phi));
+      a.start(fresh_lanes, in(h), in(T), in(f), in(m), in(d), in(power), in(phi), in(dt));
     need = need || fresh_lanes;  // their rates at the start
     return lanes::flags(fresh_lanes);
   };

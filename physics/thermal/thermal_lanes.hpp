@@ -18,13 +18,14 @@
 #include "physics/thermal/thermal_model.hpp"
 #include "solver/base/exact_sum.hpp"
 #include "solver/particles/particle_store.hpp"
+#include "solver/particles/state_clock.hpp"
 
 namespace mps {
 
 // The particle fields the batched update reads and writes (the unit's arrays).
 struct ThermalLaneFields {
   double *h, *T, *f, *m, *d, *peak, *molten;
-  const double *beam_power, *charge;
+  const double *beam_power, *charge;  // beam_power nullptr: no beam (catching up quiet steps)
   const ParticleState* state;
   double test_power = 0.0;  // W added to every flying particle (validation), 0 outside its window
 };
@@ -34,10 +35,22 @@ struct ThermalLaneTallies {
   std::uint64_t substeps = 0;
 };
 
-// Advances over dt every particle of [0, n) that qualifies for the single Euler step and appends
-// the indices of the others to `rest`, in increasing order.
-void advance_single_euler(const ThermalModel& model, const ThermalLaneFields& p, std::size_t n,
-                          double dt, ThermalLaneTallies& tallies, std::vector<std::size_t>& rest);
+// The particles the single Euler step leaves to the adaptive update: their indices, in
+// increasing order, and the time steps each advances.
+struct ThermalRest {
+  std::vector<std::size_t> index;
+  std::vector<double> steps;
+  void clear() {
+    index.clear();
+    steps.clear();
+  }
+};
+
+// Advances every particle of `which` that qualifies for the single Euler step over its steps
+// (steps x dt) and appends the others to `rest`.
+void advance_single_euler(const ThermalModel& model, const ThermalLaneFields& p,
+                          const ParticleSelection& which, double dt, ThermalLaneTallies& tallies,
+                          ThermalRest& rest);
 
 // Melting events of the adaptive path (ThermalUnit: a particle molten for the first time; a
 // molten particle solid again).
@@ -45,11 +58,11 @@ struct ThermalEvents {
   ExactSum *melted, *resolidified;
 };
 
-// Advances the particles `which` over dt with the adaptive sub-cycling (ThermalModel::advance),
-// kWidth at a time: a lane whose particle is done takes the next one (adaptive_step.hpp).
-// A particle with a NaN enthalpy (just injected) gets h(T, f) first.
+// Advances the particles `which` over their steps with the adaptive sub-cycling
+// (ThermalModel::advance), kWidth at a time: a lane whose particle is done takes the next one
+// (adaptive_step.hpp). A particle with a NaN enthalpy (just injected) gets h(T, f) first.
 void advance_adaptive(const ThermalModel& model, const ThermalLaneFields& p,
-                      const std::vector<std::size_t>& which, double dt, ThermalLaneTallies& tallies,
+                      const ThermalRest& which, double dt, ThermalLaneTallies& tallies,
                       ThermalEvents events);
 
 // The instruction set the batched kernels were compiled for (e.g. "avx512bw"), its lane count,

@@ -12,27 +12,36 @@ ThermalUnit::ThermalUnit(Material material, const ThermalUnitParams& p)
 }
 
 void ThermalUnit::apply(Stage, ParticleStore& p, const StepContext& ctx) {
-  const std::size_t n = p.size();
-  double* h = p.ptr(Field::enthalpy);
-  double* T = p.ptr(Field::temperature);
-  double* f = p.ptr(Field::liquid_fraction);
-  double* m = p.ptr(Field::mass);
-  double* d = p.ptr(Field::diameter);
-  double* peak = p.ptr(Field::peak_temperature);
-  double* molten = p.ptr(Field::time_molten);
-  const double* P = p.ptr(Field::beam_power);
-  const double* q = p.ptr(Field::charge);
-  const auto* st = p.states().data();
   const bool test_on =
       p_.test_power > 0.0 && ctx.time >= p_.test_power_on && ctx.time < p_.test_power_off;
+  const ParticleSelection all{p.size()};
+  advance(p, ctx.state_due ? *ctx.state_due : all, true, test_on ? p_.test_power : 0.0, ctx.dt);
+}
+
+void ThermalUnit::catch_up(ParticleStore& p, const ParticleSelection& pending,
+                           const StepContext& ctx) {
+  advance(p, pending, false, 0.0, ctx.dt);
+}
+
+void ThermalUnit::advance(ParticleStore& p, const ParticleSelection& which, bool beam,
+                          double test_power, double dt) {
   // Batched fast path first (thermal_lanes.hpp): the particles one Euler step carries over the
   // whole step within the error contract; the rest take the adaptive model, batched as well.
   ThermalLaneTallies lt{&beam_, &radiated_, &thermionic_, &evaporated_energy_, &evaporated_mass_};
-  const ThermalLaneFields fields{
-      h, T, f, m, d, peak, molten, P, q, st, test_on ? p_.test_power : 0.0};
+  const ThermalLaneFields fields{p.ptr(Field::enthalpy),
+                                 p.ptr(Field::temperature),
+                                 p.ptr(Field::liquid_fraction),
+                                 p.ptr(Field::mass),
+                                 p.ptr(Field::diameter),
+                                 p.ptr(Field::peak_temperature),
+                                 p.ptr(Field::time_molten),
+                                 beam ? p.ptr(Field::beam_power) : nullptr,
+                                 p.ptr(Field::charge),
+                                 p.states().data(),
+                                 test_power};
   rest_.clear();
-  advance_single_euler(model_, fields, n, ctx.dt, lt, rest_);
-  advance_adaptive(model_, fields, rest_, ctx.dt, lt, {&melted_, &resolidified_});
+  advance_single_euler(model_, fields, which, dt, lt, rest_);
+  advance_adaptive(model_, fields, rest_, dt, lt, {&melted_, &resolidified_});
   substeps_.add(static_cast<double>(lt.substeps));
 }
 

@@ -37,14 +37,22 @@ class ThermalUnit : public ProcessUnit {
   // evaporation shrinks particles (ghosts then need their sizes every step)
   bool changes_particle_size() const override { return p_.model.evaporation; }
   const ThermalModel& model() const { return model_; }
+  // the multi-rate state clock (state_clock.hpp); test_power needs every step
+  bool uses_state_clock() const override { return true; }
+  int max_state_stride() const override { return p_.test_power > 0.0 ? 1 : kMaxStateStride; }
+  void catch_up(ParticleStore& particles, const ParticleSelection& pending,
+                const StepContext& ctx) override;
 
  private:
+  // the particles `which` over their steps, with the beam power or none
+  void advance(ParticleStore& p, const ParticleSelection& which, bool beam, double test_power,
+               double dt);
   Material material_;
   ThermalUnitParams p_;
   ThermalModel model_;
   ExactSum beam_, radiated_, thermionic_, evaporated_energy_, evaporated_mass_, melted_,
       resolidified_, substeps_;
-  std::vector<std::size_t> rest_;  // the particles of this step that take the adaptive path
+  ThermalRest rest_;  // the particles of this step that take the adaptive path
 };
 
 // Resolve the material a unit section names: `material_data` (a material given as data) if

@@ -22,6 +22,7 @@
 #include "solver/base/exact_sum.hpp"
 #include "solver/base/schema.hpp"
 #include "solver/particles/particle_store.hpp"
+#include "solver/particles/state_clock.hpp"
 
 namespace mps {
 
@@ -68,6 +69,9 @@ struct StepContext {
   // Axes along which the solver wraps positions into the domain box before the force stage
   // (ProcessUnit::periodic_axes()): no particle leaves the box across them.
   std::array<bool, 3> periodic{false, false, false};
+  // The multi-rate state clock (solver/particles/state_clock.hpp): the particles the state units
+  // advance at this step and over how many steps each; nullptr: every particle, one step.
+  const ParticleSelection* state_due = nullptr;
 };
 
 // A named tally a unit contributes to diagnostics.csv and summary.json; the solver sums it over
@@ -161,6 +165,17 @@ class ProcessUnit {
   // True if save_state() holds this rank's share only (contact histories): the solver then writes
   // the concatenation over ranks (same keys on every rank) and every rank loads all of it.
   virtual bool rank_local_state() const { return false; }
+
+  // ---- the multi-rate state clock (solver/particles/state_clock.hpp) ----
+  // True for units that advance per-particle state in time at Stage::state (thermal, charging):
+  // they then advance the particles of StepContext::state_due only, each over its own steps.
+  virtual bool uses_state_clock() const { return false; }
+  // The longest stride this unit allows (1 where it must see every step, e.g. a validation
+  // source switched on at a given time).
+  virtual int max_state_stride() const { return kMaxStateStride; }
+  // Advances the particles `pending` over their pending steps (pending.steps) with no beam:
+  // steps in which they were quiet.
+  virtual void catch_up(ParticleStore&, const ParticleSelection& /*pending*/, const StepContext&) {}
 
   // issue 6 hook: surface maps for OUT/catchers_NNNNNN.vtp (see SurfaceMap above); none by default.
   virtual std::vector<SurfaceMap> surface_maps() { return {}; }

@@ -56,6 +56,7 @@ std::size_t ParticleStore::push_back(std::uint64_t id, ParticleState s) {
   for (auto& v : data_) v.push_back(0.0);
   id_.push_back(id);
   state_.push_back(s);
+  lag_.push_back(0);
   return id_.size() - 1;
 }
 
@@ -63,6 +64,7 @@ void ParticleStore::reserve(std::size_t n) {
   for (auto& v : data_) v.reserve(n);
   id_.reserve(n);
   state_.reserve(n);
+  lag_.reserve(n);
 }
 
 void ParticleStore::resize(std::size_t n) {
@@ -71,12 +73,14 @@ void ParticleStore::resize(std::size_t n) {
   for (auto& v : data_) v.resize(n, 0.0);
   id_.resize(n, 0);
   state_.resize(n, ParticleState::feeding);
+  lag_.resize(n, 0);
 }
 
 void ParticleStore::clear() {
   for (auto& v : data_) v.clear();
   id_.clear();
   state_.clear();
+  lag_.clear();
   ghosts_ = 0;
   changed();
 }
@@ -87,6 +91,7 @@ void ParticleStore::drop_ghosts() {
   for (auto& v : data_) v.resize(n);
   id_.resize(n);
   state_.resize(n);
+  lag_.resize(n);
   ghosts_ = 0;
 }
 
@@ -119,6 +124,7 @@ void ParticleStore::compact(const std::vector<char>& keep) {
   for (auto& v : data_) squeeze(v);
   squeeze(id_);
   squeeze(state_);
+  squeeze(lag_);
 }
 
 void ParticleStore::sort_by_id() {
@@ -154,12 +160,15 @@ void ParticleStore::sort_by_id() {
   }
   std::vector<std::uint64_t> ids(n);
   std::vector<ParticleState> st(n);
+  std::vector<std::uint8_t> lags(n);
   for (std::size_t i = 0; i < n; ++i) {
     ids[i] = id_[order[i]];
     st[i] = state_[order[i]];
+    lags[i] = lag_[order[i]];
   }
   id_.swap(ids);
   state_.swap(st);
+  lag_.swap(lags);
 }
 
 std::size_t ParticleStore::packed_size(unsigned mask) {
@@ -171,7 +180,9 @@ std::size_t ParticleStore::packed_size(unsigned mask) {
 
 void ParticleStore::pack(std::size_t i, unsigned mask, double* out) const {
   *out++ = std::bit_cast<double>(id_[i]);
-  *out++ = std::bit_cast<double>(static_cast<std::uint64_t>(state_[i]));
+  // (state in the low byte, lag in the next: one word, so the record size is unchanged)
+  *out++ = std::bit_cast<double>(static_cast<std::uint64_t>(state_[i]) |
+                                 static_cast<std::uint64_t>(lag_[i]) << 8);
   const auto& t = field_table();
   for (int k = 0; k < kFieldCount; ++k)
     if (t[k].flags & mask) *out++ = data_[k][i];
@@ -188,6 +199,7 @@ void ParticleStore::unpack_append_all(const double* in, std::size_t count, unsig
   const std::size_t n0 = size(), stride = packed_size(mask);
   id_.resize(n0 + count);
   state_.resize(n0 + count);
+  lag_.resize(n0 + count);
   const auto& t = field_table();
   std::array<double*, kFieldCount> to{};  // the columns of the records' fields, in their order
   std::size_t m = 0;
@@ -198,13 +210,16 @@ void ParticleStore::unpack_append_all(const double* in, std::size_t count, unsig
   // record by record: each record is read once, each column written in sequence
   for (std::size_t j = 0; j < count; ++j, in += stride) {
     id_[n0 + j] = std::bit_cast<std::uint64_t>(in[0]);
-    state_[n0 + j] = static_cast<ParticleState>(std::bit_cast<std::uint64_t>(in[1]));
+    const auto word = std::bit_cast<std::uint64_t>(in[1]);
+    state_[n0 + j] = static_cast<ParticleState>(word & 0xffu);
+    lag_[n0 + j] = static_cast<std::uint8_t>(word >> 8 & 0xffu);
     for (std::size_t f = 0; f < m; ++f) to[f][j] = in[2 + f];
   }
 }
 
 std::size_t ParticleStore::bytes_per_particle() const {
-  return kFieldCount * sizeof(double) + sizeof(std::uint64_t) + sizeof(ParticleState);
+  return kFieldCount * sizeof(double) + sizeof(std::uint64_t) + sizeof(ParticleState) +
+         sizeof(std::uint8_t);
 }
 
 }  // namespace mps

@@ -97,6 +97,10 @@ class ParticleStore {
   const std::vector<std::uint64_t>& ids() const { return id_; }
   std::vector<ParticleState>& states() { return state_; }
   const std::vector<ParticleState>& states() const { return state_; }
+  // Steps whose per-particle state update (thermal, charging) is still pending: the multi-rate
+  // state clock (solver/particles/state_clock.hpp). 0 for a particle whose state is current.
+  std::vector<std::uint8_t>& state_lags() { return lag_; }
+  const std::vector<std::uint8_t>& state_lags() const { return lag_; }
   // Tells whether the particles may have changed since a moment: a new value, never used before
   // by any store, whenever particles are added, removed or reordered (the members below that do
   // so; ids are written once, when a particle is added, never changed in place). The solver
@@ -118,8 +122,8 @@ class ParticleStore {
   void drop_ghosts();
   void mark_ghosts(std::size_t n) { ghosts_ = n; }
 
-  // Pack / unpack particle i into a flat buffer of doubles (ids and state bit-cast) for migration
-  // and ghost exchange; the count of doubles per particle is packed_size(flags).
+  // Pack / unpack particle i into a flat buffer of doubles (ids, and state with lag, bit-cast) for
+  // migration and ghost exchange; the count of doubles per particle is packed_size(flags).
   static std::size_t packed_size(unsigned flag_mask);
   void pack(std::size_t i, unsigned flag_mask, double* out) const;
   std::size_t unpack_append(const double* in, unsigned flag_mask);
@@ -133,6 +137,7 @@ class ParticleStore {
   std::array<std::vector<double>, kFieldCount> data_;
   std::vector<std::uint64_t> id_;
   std::vector<ParticleState> state_;
+  std::vector<std::uint8_t> lag_;
   std::size_t ghosts_ = 0;
   std::uint64_t generation_ = 0;
   void changed();  // a fresh generation

@@ -117,6 +117,12 @@ SectionSpec build_root_schema(const UnitRegistry& registry) {
       .positive()
       .require();
   sim.integer("seed", "Seed of the counter-based random numbers").def("1").non_negative();
+  sim.integer("state_stride",
+              "Multi-rate state update: particles outside the beam advance their temperature and "
+              "charge every this many steps, over all of them at once (1: every step)")
+      .def(std::to_string(kDefaultStateStride))
+      .at_least(1)
+      .at_most(kMaxStateStride);
   sim.string("title", "Free text shown in the log and summary").def("\"\"");
   auto& out = sim.section("output", "Where and how often results are written.").defaulted();
   out.string("directory", "Output folder (created; --output overrides)").def("out");

@@ -112,6 +112,18 @@ Simulation::Simulation(MPI_Comm comm, const Case& c, const RunOptions& options)
     ownership_each_step_ = ownership_each_step_ || units_.back()->needs_ownership();
     sizes_fixed_ = sizes_fixed_ && !units_.back()->changes_particle_size();
   }
+  // the multi-rate state clock, where a unit uses it and the case and every such unit allow a
+  // stride above 1
+  {
+    int stride = static_cast<int>(sim.integer("state_stride"));
+    bool clocked = false;
+    for (const auto& u : units_)
+      if (u->uses_state_clock()) {
+        clocked = true;
+        stride = std::min(stride, u->max_state_stride());
+      }
+    if (clocked && stride > 1) clock_ = std::make_unique<StateClock>(stride);
+  }
   // Verlet-list units (contacts): ghosts renewed only when some particle moved skin/2 (issue 6)
   lazy_ghosts_ = ghost_cutoff_ > 0.0;
   neighbour_skin_ = std::numeric_limits<double>::infinity();
@@ -190,6 +202,8 @@ void Simulation::apply_stage(Stage s, StepContext& ctx) {
       gathered = gather_box(particles_, *decomp_, (*box)[0], (*box)[1]);
       ctx.gathered = &gathered;
     }
+    if (s == Stage::state && clock_ && !ctx.state_due && units_[k]->uses_state_clock())
+      schedule_state(ctx);
     units_[k]->apply(s, particles_, ctx);
     if (auto sums = units_[k]->shared_sums(); !sums.empty()) {
       allreduce_in_place(comm_, sums);
@@ -199,6 +213,31 @@ void Simulation::apply_stage(Stage s, StepContext& ctx) {
     unit_seconds_[k] +=
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
+}
+
+void Simulation::schedule_state(StepContext& ctx) {
+  state_due_ = clock_->schedule(particles_);
+  const ParticleSelection entering = clock_->entering();
+  if (entering.n > 0)
+    for (auto& u : units_)
+      if (u->uses_state_clock()) u->catch_up(particles_, entering, ctx);
+  ctx.state_due = &state_due_;
+}
+
+void Simulation::synchronize_state() {
+  if (!clock_) return;
+  const ParticleSelection pending = clock_->pending(particles_);
+  if (pending.n == 0) return;
+  StepContext ctx;
+  ctx.time = time_;
+  ctx.dt = dt_;
+  ctx.step = step_;
+  ctx.seed = seed_;
+  ctx.share = rank_;
+  ctx.shares = size_;
+  ctx.periodic = periodic_;
+  for (auto& u : units_)
+    if (u->uses_state_clock()) u->catch_up(particles_, pending, ctx);
 }
 
 void Simulation::remove_finished() {
@@ -373,6 +412,7 @@ std::map<std::string, ExactSum> Simulation::global_tallies() {
 }
 
 nlohmann::json Simulation::summary() {
+  synchronize_state();
   auto tallies = global_tallies();
   nlohmann::json j;
   // live particles by state, and their mass (exact sums)
@@ -490,6 +530,7 @@ nlohmann::json Simulation::summary() {
 }
 
 std::string Simulation::write_checkpoint_now() {
+  synchronize_state();  // (lags are not written: every particle's state is current)
   migrate_particles();
   CheckpointData meta;
   meta.time = time_;
@@ -661,7 +702,10 @@ void Simulation::write_outputs(bool force) {
       (out_interval_ > 0 && time_ + 1e-9 * dt_ >= static_cast<double>(next_out_) * out_interval_) ||
       (ckpt_interval_ > 0 &&
        time_ + 1e-9 * dt_ >= static_cast<double>(next_ckpt_) * ckpt_interval_);
-  if (any_due) migrate_particles();  // output pieces and checkpoints by owner
+  if (any_due) {
+    synchronize_state();  // what is written is the state at the end of the step
+    migrate_particles();  // output pieces and checkpoints by owner
+  }
   const double eps = 1e-9 * dt_;
   // a forced (final) write does not repeat a step already written by the schedule
   if (out_interval_ > 0 && step_ != last_out_step_ &&

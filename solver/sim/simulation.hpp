@@ -54,6 +54,10 @@ class Simulation {
   nlohmann::json summary();
   // Write a checkpoint now (collective); returns its path.
   std::string write_checkpoint_now();
+  // Brings every particle's state up to the end of the last step (the multi-rate state clock,
+  // solver/particles/state_clock.hpp): output, checkpoints and the summary do this first.
+  void synchronize_state();
+  int state_stride() const { return clock_ ? clock_->stride() : 1; }
   const std::string& output_dir() const { return out_dir_; }
   // issue 6: surface maps of the units (catchers), summed over ranks (collective)
   std::vector<ReducedSurfaceMap> reduced_surface_maps();
@@ -63,6 +67,9 @@ class Simulation {
 
  private:
   void apply_stage(Stage s, StepContext& ctx);
+  // The state clock's particles due at this step (and the catch-up of those entering the beam),
+  // into ctx.state_due: before the first unit that uses the clock.
+  void schedule_state(StepContext& ctx);
   // Before the force stage: migrate and rebuild ghosts, or only forward the ghosts' fields
   // (units with a neighbour skin, see ProcessUnit::neighbour_skin()). Collective.
   StepContext::Neighbours refresh_neighbours();
@@ -107,6 +114,8 @@ class Simulation {
   std::uint64_t renewal_generation_ = ~std::uint64_t{0};  // none yet
   std::vector<double> renewal_x_[3];
   std::unique_ptr<MigrationPayload> payload_;
+  std::unique_ptr<StateClock> clock_;  // null: every particle's state advances every step
+  ParticleSelection state_due_;
   double rebalance_threshold_ = 1.2, ghost_cutoff_ = 0.0;
   std::array<bool, 3> periodic_{false, false, false};  // union of the units' periodic axes
   double out_interval_ = 0.0, diag_interval_ = 0.0, ckpt_interval_ = 0.0;

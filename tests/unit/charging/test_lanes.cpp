@@ -71,7 +71,7 @@ TEST(ChargingLanes, AcceptedParticlesMatchTheScalarModel) {
   ExactSum absorbed, se, th, fe;
   ChargingLaneTallies t{&absorbed, &se, &th, &fe};
   ChargingRest left;
-  advance_linear_step(model, p.fields(), n, dt, t, left);
+  advance_linear_step(model, p.fields(), ParticleSelection{n}, dt, t, left);
   const std::vector<std::size_t>& rest = left.index;
   ASSERT_EQ(left.newton_start.size(), rest.size());
   std::size_t quiet = 0, r = 0;
@@ -118,7 +118,7 @@ TEST(ChargingLanes, BatchedImplicitStepMatchesTheScalarModel) {
   ExactSum absorbed, se, th, fe;
   ChargingLaneTallies t{&absorbed, &se, &th, &fe};
   ChargingRest left;
-  advance_linear_step(model, p.fields(), n, dt, t, left);
+  advance_linear_step(model, p.fields(), ParticleSelection{n}, dt, t, left);
   const std::vector<std::size_t>& rest = left.index;
   ExactSum absorbed2, se2, th2, fe2;
   ChargingLaneTallies t2{&absorbed2, &se2, &th2, &fe2};
@@ -163,7 +163,7 @@ TEST(ChargingLanes, ImplicitResultsDoNotDependOnTheBatching) {
   ExactSum a[4];
   ChargingLaneTallies t{&a[0], &a[1], &a[2], &a[3]};
   ChargingRest left;
-  advance_linear_step(model, p.fields(), n, dt, t, left);
+  advance_linear_step(model, p.fields(), ParticleSelection{n}, dt, t, left);
   ASSERT_GT(left.index.size(), 20u);
   Particles all = p, reversed = p, one = p;
   ExactSum s[3][4];
@@ -173,6 +173,7 @@ TEST(ChargingLanes, ImplicitResultsDoNotDependOnTheBatching) {
   ChargingRest back;
   for (std::size_t k = left.index.size(); k-- > 0;) {
     back.index.push_back(left.index[k]);
+    back.steps.push_back(left.steps[k]);
     back.newton_start.push_back(left.newton_start[k]);
   }
   ChargingLaneTallies tr{&s[1][0], &s[1][1], &s[1][2], &s[1][3]};
@@ -181,6 +182,7 @@ TEST(ChargingLanes, ImplicitResultsDoNotDependOnTheBatching) {
   for (std::size_t k = 0; k < left.index.size(); ++k) {
     ChargingRest single;
     single.index = {left.index[k]};
+    single.steps = {left.steps[k]};
     single.newton_start = {left.newton_start[k]};
     advance_implicit(model, one.fields(), single, dt, to, hits);
   }

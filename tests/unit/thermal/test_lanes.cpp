@@ -66,8 +66,9 @@ TEST(ThermalLanes, AcceptedParticlesMatchTheScalarModel) {
   const Particles start = p;
   ExactSum beam, rad, th, evap, evap_m;
   ThermalLaneTallies t{&beam, &rad, &th, &evap, &evap_m};
-  std::vector<std::size_t> rest;
-  advance_single_euler(model, p.fields(), n, dt, t, rest);
+  ThermalRest left;
+  advance_single_euler(model, p.fields(), ParticleSelection{n}, dt, t, left);
+  const std::vector<std::size_t>& rest = left.index;
   ASSERT_EQ(t.substeps + rest.size(), n);
   // most particles take the fast path, but not all: both branches are exercised
   EXPECT_GT(t.substeps, n / 2);
@@ -111,17 +112,19 @@ TEST(ThermalLanes, ResultsDoNotDependOnTheBatching) {
   Particles all = stream(w, n), one = all;
   ExactSum s[5], u[5];
   ThermalLaneTallies ta{&s[0], &s[1], &s[2], &s[3], &s[4]}, tu{&u[0], &u[1], &u[2], &u[3], &u[4]};
-  std::vector<std::size_t> rest_all, rest_one;
-  advance_single_euler(model, all.fields(), n, 50e-9, ta, rest_all);
+  ThermalRest left;
+  std::vector<std::size_t> rest_one;
+  advance_single_euler(model, all.fields(), ParticleSelection{n}, 50e-9, ta, left);
+  const std::vector<std::size_t>& rest_all = left.index;
   for (std::size_t i = 0; i < n; ++i) {
     ThermalLaneFields f = one.fields();
     for (double** a : {&f.h, &f.T, &f.f, &f.m, &f.d, &f.peak, &f.molten}) *a += i;
     f.beam_power += i;
     f.charge += i;
     f.state += i;
-    std::vector<std::size_t> r;
-    advance_single_euler(model, f, 1, 50e-9, tu, r);
-    if (!r.empty()) rest_one.push_back(i);
+    ThermalRest r;
+    advance_single_euler(model, f, ParticleSelection{1}, 50e-9, tu, r);
+    if (!r.index.empty()) rest_one.push_back(i);
   }
   EXPECT_EQ(rest_all, rest_one);
   EXPECT_EQ(all.h, one.h);
@@ -148,20 +151,24 @@ TEST(ThermalLanes, AdaptivePathMatchesTheScalarModelInAnyOrder) {
   Particles p = stream(w, n);
   ExactSum e[5];
   ThermalLaneTallies te{&e[0], &e[1], &e[2], &e[3], &e[4]};
-  std::vector<std::size_t> rest;
-  advance_single_euler(model, p.fields(), n, dt, te, rest);
+  ThermalRest left;
+  advance_single_euler(model, p.fields(), ParticleSelection{n}, dt, te, left);
+  const std::vector<std::size_t>& rest = left.index;
   ASSERT_GT(rest.size(), n / 20);
   const Particles start = p;
   Particles all = p, reversed = p, one = p;
   ExactSum s[3][5], melted[3], resolidified[3];
   ThermalLaneTallies ta{&s[0][0], &s[0][1], &s[0][2], &s[0][3], &s[0][4]};
-  advance_adaptive(model, all.fields(), rest, dt, ta, {&melted[0], &resolidified[0]});
-  const std::vector<std::size_t> back(rest.rbegin(), rest.rend());
+  advance_adaptive(model, all.fields(), left, dt, ta, {&melted[0], &resolidified[0]});
+  ThermalRest back;
+  back.index.assign(rest.rbegin(), rest.rend());
+  back.steps.assign(rest.size(), 1.0);
   ThermalLaneTallies tr{&s[1][0], &s[1][1], &s[1][2], &s[1][3], &s[1][4]};
   advance_adaptive(model, reversed.fields(), back, dt, tr, {&melted[1], &resolidified[1]});
   ThermalLaneTallies to{&s[2][0], &s[2][1], &s[2][2], &s[2][3], &s[2][4]};
   for (const std::size_t i : rest)
-    advance_adaptive(model, one.fields(), {i}, dt, to, {&melted[2], &resolidified[2]});
+    advance_adaptive(model, one.fields(), ThermalRest{{i}, {1.0}}, dt, to,
+                     {&melted[2], &resolidified[2]});
   for (const Particles* q : {&reversed, &one}) {
     EXPECT_EQ(all.h, q->h);
     EXPECT_EQ(all.T, q->T);
