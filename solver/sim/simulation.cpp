@@ -228,16 +228,21 @@ void Simulation::synchronize_state() {
   if (!clock_) return;
   const ParticleSelection pending = clock_->pending(particles_);
   if (pending.n == 0) return;
+  const StepContext ctx = step_context();
+  for (auto& u : units_)
+    if (u->uses_state_clock()) u->catch_up(particles_, pending, ctx);
+}
+
+StepContext Simulation::step_context() const {
   StepContext ctx;
-  ctx.time = time_;
+  ctx.time = static_cast<double>(step_) * dt_;
   ctx.dt = dt_;
   ctx.step = step_;
   ctx.seed = seed_;
   ctx.share = rank_;
   ctx.shares = size_;
   ctx.periodic = periodic_;
-  for (auto& u : units_)
-    if (u->uses_state_clock()) u->catch_up(particles_, pending, ctx);
+  return ctx;
 }
 
 void Simulation::remove_finished() {
@@ -275,14 +280,7 @@ void Simulation::remove_finished() {
 }
 
 void Simulation::step() {
-  StepContext ctx;
-  ctx.time = static_cast<double>(step_) * dt_;
-  ctx.dt = dt_;
-  ctx.step = step_;
-  ctx.seed = seed_;
-  ctx.share = rank_;
-  ctx.shares = size_;
-  ctx.periodic = periodic_;
+  StepContext ctx = step_context();
   for (Stage s : kStages) {
     if (s == Stage::source) {
       apply_stage(s, ctx);

@@ -70,6 +70,8 @@ class Simulation {
   // The state clock's particles due at this step (and the catch-up of those entering the beam),
   // into ctx.state_due: before the first unit that uses the clock.
   void schedule_state(StepContext& ctx);
+  // The context of the step about to be taken (step_, its start time, the run's constants).
+  StepContext step_context() const;
   // Before the force stage: migrate and rebuild ghosts, or only forward the ghosts' fields
   // (units with a neighbour skin, see ProcessUnit::neighbour_skin()). Collective.
   StepContext::Neighbours refresh_neighbours();

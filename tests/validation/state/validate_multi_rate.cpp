@@ -10,11 +10,8 @@
 #include <cstdio>
 #include <vector>
 
-#include "physics/charging/charging_unit.hpp"
-#include "physics/thermal/thermal_unit.hpp"
-#include "solver/base/constants.hpp"
-#include "solver/base/rng.hpp"
 #include "solver/particles/state_clock.hpp"
+#include "tests/validation/state/beam_stream.hpp"
 
 using namespace mps;
 
@@ -23,52 +20,7 @@ namespace {
 constexpr double kDt = 50e-9;  // the quickstart step
 constexpr int kSteps = 200;
 
-struct Crossing {
-  int enter, leave;        // steps in the beam: [enter, leave)
-  double power, absorbed;  // W, A
-};
-
-struct Stream {
-  ParticleStore p;
-  std::vector<Crossing> beam;
-  ThermalUnit th{Material::builtin("tungsten"), ThermalUnitParams{}};
-  ChargingUnit ch{Material::builtin("tungsten"), ChargingUnitParams{}};
-  double tally(ProcessUnit& u, const char* name) {
-    for (auto& t : u.tallies())
-      if (t.name == name) return t.sum->value();
-    return std::nan("");
-  }
-};
-
-void fill(Stream& r, std::size_t n) {
-  for (std::size_t k = 0; k < n; ++k) {
-    const auto i = r.p.push_back(k, ParticleState::flying);
-    Rng rng(11, RngPurpose::test, k);
-    const double d = 3e-6 + 4e-6 * rng.uniform();
-    r.p[Field::diameter][i] = d;
-    r.p[Field::mass][i] = 19250.0 * constants::pi * d * d * d / 6.0;
-    r.p[Field::temperature][i] = 373.15 + 2500.0 * rng.uniform();
-    r.p[Field::peak_temperature][i] = r.p[Field::temperature][i];
-    r.p[Field::enthalpy][i] = std::nan("");
-    Crossing c;
-    c.enter = static_cast<int>(150 * rng.uniform());
-    c.leave = c.enter + 5 + static_cast<int>(20 * rng.uniform());
-    c.power = 0.05 + 0.3 * rng.uniform();
-    c.absorbed = 2e-6 + 8e-6 * rng.uniform();
-    r.beam.push_back(c);
-  }
-}
-
-// the beam unit's part: this step's beam inputs
-void set_beam(Stream& r, int step) {
-  for (std::size_t i = 0; i < r.p.size(); ++i) {
-    const Crossing& c = r.beam[i];
-    const bool in = step >= c.enter && step < c.leave;
-    r.p[Field::beam_power][i] = in ? c.power : 0.0;
-    r.p[Field::absorbed_current][i] = in ? c.absorbed : 0.0;
-    r.p[Field::se_current][i] = in ? 0.5 * c.absorbed : 0.0;
-  }
-}
+using Stream = test::BeamStream;
 
 // the solver's loop (Simulation::step and synchronize_state) for the state units
 void run(Stream& r, int stride) {
@@ -78,7 +30,7 @@ void run(Stream& r, int stride) {
   for (int s = 0; s < kSteps; ++s) {
     ctx.step = static_cast<std::uint64_t>(s);
     ctx.time = s * kDt;
-    set_beam(r, s);
+    set_beam(r, ctx.time, kDt);
     ParticleSelection due;
     ctx.state_due = nullptr;
     if (stride > 1) {
@@ -90,7 +42,7 @@ void run(Stream& r, int stride) {
     r.ch.apply(Stage::state, r.p, ctx);
     r.th.apply(Stage::state, r.p, ctx);
   }
-  set_beam(r, kSteps);  // (after the last crossing: nothing pending is in the beam)
+  set_beam(r, kSteps * kDt, kDt);  // (after the last crossing: nothing pending is in the beam)
   const ParticleSelection pending = clock.pending(r.p);
   r.ch.catch_up(r.p, pending, ctx);
   r.th.catch_up(r.p, pending, ctx);
@@ -101,8 +53,8 @@ void run(Stream& r, int stride) {
 TEST(MultiRateState, StreamEndsInTheSameStateAsWithEveryStep) {
   const std::size_t n = 2000;
   Stream every, multi;
-  fill(every, n);
-  fill(multi, n);
+  fill(every, n, true);
+  fill(multi, n, true);
   run(every, 1);
   run(multi, kDefaultStateStride);
   for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(multi.p.state_lags()[i], 0) << i;

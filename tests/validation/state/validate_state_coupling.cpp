@@ -13,54 +13,14 @@
 #include <string>
 #include <vector>
 
-#include "physics/charging/charging_unit.hpp"
-#include "physics/thermal/thermal_unit.hpp"
-#include "solver/base/constants.hpp"
-#include "solver/base/rng.hpp"
 #include "solver/sim/builtin_units.hpp"
+#include "tests/validation/state/beam_stream.hpp"
 
 using namespace mps;
 
 namespace {
 
-struct Crossing {
-  double enter, leave;     // s, in the beam in [enter, leave)
-  double power, absorbed;  // W, A
-};
-
-struct Stream {
-  ParticleStore p;
-  std::vector<Crossing> beam;
-  ThermalUnit th{Material::builtin("tungsten"), ThermalUnitParams{}};
-  ChargingUnit ch{Material::builtin("tungsten"), ChargingUnitParams{}};
-  double tally(ProcessUnit& u, const std::string& name) {
-    for (auto& t : u.tallies())
-      if (t.name == name) return t.sum->value();
-    return std::nan("");
-  }
-};
-
-// 2000 spheres of 3-7 um at 373-2873 K; with `beam`, each crossing the beam once within the
-// first 7.5 us for 0.25-1.25 us at 0.05-0.35 W and 2-10 uA absorbed (half as many slow
-// secondaries)
-void fill(Stream& s, std::size_t n, bool beam) {
-  for (std::size_t k = 0; k < n; ++k) {
-    const auto i = s.p.push_back(k, ParticleState::flying);
-    Rng rng(11, RngPurpose::test, k);
-    const double d = 3e-6 + 4e-6 * rng.uniform();
-    s.p[Field::diameter][i] = d;
-    s.p[Field::mass][i] = 19250.0 * constants::pi * d * d * d / 6.0;
-    s.p[Field::temperature][i] = 373.15 + 2500.0 * rng.uniform();
-    s.p[Field::peak_temperature][i] = s.p[Field::temperature][i];
-    s.p[Field::enthalpy][i] = std::nan("");
-    Crossing c;
-    c.enter = 50e-9 * static_cast<int>(150 * rng.uniform());
-    c.leave = c.enter + 50e-9 * (5 + static_cast<int>(20 * rng.uniform()));
-    c.power = beam ? 0.05 + 0.3 * rng.uniform() : 0.0;
-    c.absorbed = beam ? 2e-6 + 8e-6 * rng.uniform() : 0.0;
-    s.beam.push_back(c);
-  }
-}
+using Stream = test::BeamStream;
 
 // 10 us in steps of dt, the units in the solver's order (the registry's)
 void run(Stream& s, double dt) {
@@ -75,13 +35,7 @@ void run(Stream& s, double dt) {
   for (int k = 0; k < steps; ++k) {
     ctx.step = static_cast<std::uint64_t>(k);
     ctx.time = k * dt;
-    for (std::size_t i = 0; i < s.p.size(); ++i) {  // the beam unit's part
-      const Crossing& c = s.beam[i];
-      const bool in = ctx.time >= c.enter - 1e-3 * dt && ctx.time < c.leave - 1e-3 * dt;
-      s.p[Field::beam_power][i] = in ? c.power : 0.0;
-      s.p[Field::absorbed_current][i] = in ? c.absorbed : 0.0;
-      s.p[Field::se_current][i] = in ? 0.5 * c.absorbed : 0.0;
-    }
+    set_beam(s, ctx.time, dt);
     for (ProcessUnit* u : order) u->apply(Stage::state, s.p, ctx);
   }
 }
