@@ -25,9 +25,9 @@ void ChargingUnit::apply(Stage, ParticleStore& p, const StepContext& ctx) {
   }
   // The multi-rate clock (state_clock.hpp): a particle whose potential still moves by more than
   // kHoldPotentialStep per step is held, advanced at every step until it settles. A long step
-  // of K steps then changes the potential by at most ~K kHoldPotentialStep (0.08 V at the
-  // default stride), and backward Euler over it misses at most about half of that change: well
-  // below kT/e (0.2 V at 2300 K), the scale on which thermionic emission and slow-secondary
+  // of K steps then changes the potential by at most ~K kHoldPotentialStep (0.16 V at the
+  // default stride of 16), and backward Euler over it misses at most about half of that change:
+  // well below kT/e (0.2 V at 2300 K), the scale on which thermionic emission and slow-secondary
   // escape depend on the potential. (validate_state: 32 mV at most at a stride of 16 over a
   // stream crossing the beam; 1 mV per step gave 0.3 mV but held most hot spheres, every step,
   // as they keep charging.)

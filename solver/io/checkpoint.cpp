@@ -65,10 +65,11 @@ void transfer(hid_t ds, hid_t fspace, hid_t type, void* rdata, const void* wdata
 }
 
 // Collective write of a distributed 1-D array: this rank's `count` values at `offset`.
-void write_distributed(hid_t group, const char* name, hid_t type, const void* data,
-                       hsize_t total, hsize_t offset, hsize_t count) {
+void write_distributed(hid_t group, const char* name, hid_t type, const void* data, hsize_t total,
+                       hsize_t offset, hsize_t count) {
   hid_t fspace = H5Screate_simple(1, &total, nullptr);
-  hid_t ds = checked(H5Dcreate2(group, name, type, fspace, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), name);
+  hid_t ds =
+      checked(H5Dcreate2(group, name, type, fspace, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), name);
   // nothing to write when every particle has left: the dataset stays empty
   if (total > 0) transfer(ds, fspace, type, nullptr, data, offset, count, name);
   H5Sclose(fspace);
@@ -85,9 +86,12 @@ void read_distributed(hid_t group, const char* name, hid_t type, void* data, hsi
 }
 
 // Small replicated arrays: every rank takes part, rank 0's data is written.
-void write_small(hid_t group, const std::string& name, hid_t type, const void* data, hsize_t n, int rank) {
+void write_small(hid_t group, const std::string& name, hid_t type, const void* data, hsize_t n,
+                 int rank) {
   hid_t fspace = H5Screate_simple(1, &n, nullptr);
-  hid_t ds = checked(H5Dcreate2(group, name.c_str(), type, fspace, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), name.c_str());
+  hid_t ds =
+      checked(H5Dcreate2(group, name.c_str(), type, fspace, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+              name.c_str());
   if (n > 0) transfer(ds, fspace, type, nullptr, data, 0, rank == 0 ? n : 0, name.c_str());
   H5Sclose(fspace);
   H5Dclose(ds);
@@ -110,13 +114,15 @@ void write_xdmf(const std::string& h5path, std::uint64_t total, double time) {
   std::ofstream x(std::filesystem::path(h5path).replace_extension(".xdmf"));
   auto item = [&](const std::string& name) {
     return "<DataItem Dimensions=\"" + std::to_string(total) +
-           "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">" + file + ":/particles/" + name +
-           "</DataItem>";
+           "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">" + file + ":/particles/" +
+           name + "</DataItem>";
   };
-  x << "<?xml version=\"1.0\"?>\n<Xdmf Version=\"3.0\">\n <Domain>\n  <Grid Name=\"particles\" GridType=\"Uniform\">\n";
+  x << "<?xml version=\"1.0\"?>\n<Xdmf Version=\"3.0\">\n <Domain>\n  <Grid Name=\"particles\" "
+       "GridType=\"Uniform\">\n";
   x << "   <Time Value=\"" << time << "\"/>\n";
   x << "   <Topology TopologyType=\"Polyvertex\" NumberOfElements=\"" << total << "\"/>\n";
-  x << "   <Geometry GeometryType=\"X_Y_Z\">" << item("px") << item("py") << item("pz") << "</Geometry>\n";
+  x << "   <Geometry GeometryType=\"X_Y_Z\">" << item("px") << item("py") << item("pz")
+    << "</Geometry>\n";
   for (const auto& f : field_table()) {
     if (!(f.flags & kCheckpoint)) continue;
     x << "   <Attribute Name=\"" << f.name << "\" AttributeType=\"Scalar\" Center=\"Node\">"
@@ -154,6 +160,8 @@ void write_checkpoint(MPI_Comm comm, const std::string& path, const ParticleStor
   hid_t g = H5Gcreate2(f, "particles", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   write_distributed(g, "id", H5T_NATIVE_UINT64, p.ids().data(), total, offset, n);
   write_distributed(g, "state", H5T_NATIVE_UINT8, p.states().data(), total, offset, n);
+  // the multi-rate state clock's pending steps (state_clock.hpp): a restart goes on exactly
+  write_distributed(g, "state_lag", H5T_NATIVE_UINT8, p.state_lags().data(), total, offset, n);
   const auto& table = field_table();
   for (int k = 0; k < kFieldCount; ++k)
     if (table[k].flags & kCheckpoint)
@@ -216,6 +224,8 @@ CheckpointData read_checkpoint(MPI_Comm comm, const std::string& path, ParticleS
   p.resize(count);
   read_distributed(g, "id", H5T_NATIVE_UINT64, p.ids().data(), begin, count, total);
   read_distributed(g, "state", H5T_NATIVE_UINT8, p.states().data(), begin, count, total);
+  if (H5Lexists(g, "state_lag", H5P_DEFAULT) > 0)  // (older checkpoints: nothing pending)
+    read_distributed(g, "state_lag", H5T_NATIVE_UINT8, p.state_lags().data(), begin, count, total);
   const auto& table = field_table();
   for (int k = 0; k < kFieldCount; ++k)
     if (table[k].flags & kCheckpoint)
@@ -241,7 +251,8 @@ CheckpointData read_checkpoint(MPI_Comm comm, const std::string& path, ParticleS
       hsize_t n = 0;
       H5Sget_simple_extent_dims(s, &n, nullptr);
       std::vector<double> v(n);
-      if (n) check(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), key.c_str());
+      if (n)
+        check(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), key.c_str());
       H5Sclose(s);
       H5Dclose(d);
       meta.unit_state[unit][key] = std::move(v);

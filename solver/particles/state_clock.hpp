@@ -14,9 +14,10 @@
 // (lag + 1) and sets their lag to 0 (kStateHold for a particle in the beam, below); the others'
 // lag grows by one. A particle that leaves the quiet set with steps pending (entering the beam)
 // is first caught up over them with no beam (ProcessUnit::catch_up: they were quiet steps), then
-// takes this step with the beam. Before output, checkpoints and the summary the solver catches
-// every particle up, so whatever is written is the state at the end of the step. Between its
-// updates, what reads a quiet particle's state (capture's heat tally, the space charge,
+// takes this step with the beam. Output writes a copy of the particles caught up to the end of
+// the step, checkpoints keep the lags, and the summary catches every particle up: so output and
+// restarts do not change a run, and what is written is the state at the end of the step. Between
+// its updates, what reads a quiet particle's state (capture's heat tally, the space charge,
 // diagnostics) sees it up to stride - 1 steps old: a consistent state (every energy and charge
 // tally stays exact), short of the losses of those steps.
 //
@@ -48,13 +49,12 @@ struct ParticleSelection {
 };
 
 // The default stride: long enough to pay (bench/run particle-physics, stream mix: 1.0e7 ->
-// 1.3e7 updates/s), short enough that what the particles emit stays closer to the every-step
-// result than that result is to a run with half its step (tests/cli/state_clock.sh). One
-// backward-Euler charging step over K steps misses about K dphi / 2kT (relative) of the
-// thermionic emission of a hot sphere whose potential rises by dphi per step: on the reference
-// case the emitted charge is 0.13 % below the every-step run's at a stride of 8, 0.47 % at 16,
-// while halving that run's 10 ns step changes it by 0.23 %.
-inline constexpr int kDefaultStateStride = 8;
+// 1.45e7 updates/s; 1.57e7 at 32), short enough that the charging unit's hold keeps a long
+// step's potential error (at most ~K x 10 mV / 2, ChargingUnit::apply) well below kT/e. On the
+// reference case the radiated, evaporated and thermionic tallies then stay within 2e-5 of an
+// every-step run, while halving that run's 10 ns step changes them by 0.2-3 %
+// (tests/cli/state_clock.sh).
+inline constexpr int kDefaultStateStride = 16;
 inline constexpr int kMaxStateStride = 254;  // lags are bytes; 255 is kStateHold
 // A lag a state unit sets on a particle whose state is still changing fast (a potential still
 // relaxing after the beam): the clock advances it at the next step, one step, like a particle

@@ -233,6 +233,26 @@ void Simulation::synchronize_state() {
     if (u->uses_state_clock()) u->catch_up(particles_, pending, ctx);
 }
 
+const ParticleStore& Simulation::particles_for_output(ParticleStore& scratch) {
+  const auto& lags = particles_.state_lags();
+  const bool current =
+      std::all_of(lags.begin(), lags.begin() + static_cast<std::ptrdiff_t>(particles_.size()),
+                  [](std::uint8_t l) { return l == 0 || l == kStateHold; });
+  if (!clock_ || current) return particles_;
+  scratch = particles_;
+  scratch.drop_ghosts();
+  // the catch-up of the copy must not count in the run's tallies
+  std::vector<std::pair<ExactSum*, ExactSum>> saved;
+  for (auto& u : units_)
+    for (const auto& t : u->tallies()) saved.emplace_back(t.sum, *t.sum);
+  const ParticleSelection pending = clock_->pending(scratch);
+  const StepContext ctx = step_context();
+  for (auto& u : units_)
+    if (u->uses_state_clock()) u->catch_up(scratch, pending, ctx);
+  for (auto& [sum, value] : saved) *sum = value;
+  return scratch;
+}
+
 StepContext Simulation::step_context() const {
   StepContext ctx;
   ctx.time = static_cast<double>(step_) * dt_;
@@ -528,7 +548,7 @@ nlohmann::json Simulation::summary() {
 }
 
 std::string Simulation::write_checkpoint_now() {
-  synchronize_state();  // (lags are not written: every particle's state is current)
+  // (with the state clock's lags, so that a restart goes on as the run would have)
   migrate_particles();
   CheckpointData meta;
   meta.time = time_;
@@ -700,17 +720,15 @@ void Simulation::write_outputs(bool force) {
       (out_interval_ > 0 && time_ + 1e-9 * dt_ >= static_cast<double>(next_out_) * out_interval_) ||
       (ckpt_interval_ > 0 &&
        time_ + 1e-9 * dt_ >= static_cast<double>(next_ckpt_) * ckpt_interval_);
-  if (any_due) {
-    synchronize_state();  // what is written is the state at the end of the step
-    migrate_particles();  // output pieces and checkpoints by owner
-  }
+  if (any_due) migrate_particles();  // output pieces and checkpoints by owner
   const double eps = 1e-9 * dt_;
   // a forced (final) write does not repeat a step already written by the schedule
   if (out_interval_ > 0 && step_ != last_out_step_ &&
       (force || time_ + eps >= static_cast<double>(next_out_) * out_interval_)) {
     last_out_step_ = step_;
     const std::string name = fmt::format("particles_{:06d}.pvtp", step_);
-    write_particles_vtk(comm_, out_dir_ + "/" + name, particles_);
+    ParticleStore scratch;
+    write_particles_vtk(comm_, out_dir_ + "/" + name, particles_for_output(scratch));
     if (rank_ == 0) pvd_->add(time_, name, 0);
     // ---- grid fields of grid units (issue 5): fields_NNNNNN.pvti and surfaces.vtp, parts 1, 2
     // ----

@@ -70,6 +70,10 @@ class Simulation {
   // The state clock's particles due at this step (and the catch-up of those entering the beam),
   // into ctx.state_due: before the first unit that uses the clock.
   void schedule_state(StepContext& ctx);
+  // The particles as output writes them: with the state clock, a copy (in scratch) brought up to
+  // the end of the step; the live particles keep their schedule, so output does not change the
+  // run.
+  const ParticleStore& particles_for_output(ParticleStore& scratch);
   // The context of the step about to be taken (step_, its start time, the run's constants).
   StepContext step_context() const;
   // Before the force stage: migrate and rebuild ghosts, or only forward the ghosts' fields
