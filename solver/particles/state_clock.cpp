@@ -55,19 +55,19 @@ ParticleSelection StateClock::schedule(ParticleStore& p) {
 ParticleSelection StateClock::pending(ParticleStore& p) {
   const std::size_t n = p.size();
   std::uint8_t* lag = p.state_lags().data();
-  entering_.clear();
-  entering_steps_.clear();
+  pending_.clear();
+  pending_steps_.clear();
   for (std::size_t i = 0; i < n; ++i) {
     if (lag[i] == 0) continue;
     if (lag[i] == kStateHold) {  // current: held at its last update
       lag[i] = 0;
       continue;
     }
-    entering_.push_back(i);
-    entering_steps_.push_back(lag[i]);
+    pending_.push_back(i);
+    pending_steps_.push_back(lag[i]);
     lag[i] = 0;
   }
-  return entering();
+  return {pending_.size(), pending_.data(), pending_steps_.data()};
 }
 
 }  // namespace mps

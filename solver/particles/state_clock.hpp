@@ -72,14 +72,14 @@ class StateClock {
   ParticleSelection entering() const {
     return {entering_.size(), entering_.data(), entering_steps_.data()};
   }
-  // Every particle with steps pending, and those steps; their lags become 0 (the caller catches
-  // them up).
+  // Every particle with steps pending, and those steps (arrays of their own: entering() is left
+  // as it was); their lags become 0 (the caller catches them up).
   ParticleSelection pending(ParticleStore& p);
 
  private:
   int stride_;
-  std::vector<std::size_t> due_, entering_;
-  std::vector<double> due_steps_, entering_steps_;
+  std::vector<std::size_t> due_, entering_, pending_;
+  std::vector<double> due_steps_, entering_steps_, pending_steps_;
 };
 
 }  // namespace mps
