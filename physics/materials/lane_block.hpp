@@ -33,7 +33,7 @@ struct Block {
     if (count == kWidth) {
       if (!at) return Vec::load_unaligned(a + i0);
       using I = xsimd::batch<std::int64_t>;
-      return Vec::gather(a, I::load_unaligned(reinterpret_cast<const std::int64_t*>(at)));
+      return gather_at(a, I::load_unaligned(reinterpret_cast<const std::int64_t*>(at)));
     }
     alignas(64) std::array<double, kWidth> x;
     for (std::size_t l = 0; l < kWidth; ++l) x[l] = a[index(std::min(l, count - 1))];
