@@ -8,11 +8,16 @@
 
 #include "physics/charging/implicit_step.hpp"
 #include "physics/materials/lane_block.hpp"
+#include "solver/base/constants.hpp"
 
 namespace mps {
 
 using lanes::kWidth;
 using lanes::Vec;
+
+namespace {
+constexpr double k2pe0 = 2.0 * constants::pi * constants::vacuum_permittivity;  // C = k2pe0 d
+}
 
 void advance_linear_step(const ChargingModel& model, const ChargingLaneFields& p,
                          const ParticleSelection& which, double step, ChargingLaneTallies& t,
@@ -36,10 +41,13 @@ void advance_linear_step(const ChargingModel& model, const ChargingLaneFields& p
       Ia += on * p.test_absorbed;
       Ise += on * p.test_se;
     }
-    const Vec q0 = b.load(p.charge);
-    const auto s =
-        lanes::linear_step(model, q0, Ia, Ise, b.load(p.T), b.load(p.d), b.load(p.f), dt);
+    const Vec q0 = b.load(p.charge), d = b.load(p.d);
+    const auto s = lanes::linear_step(model, q0, Ia, Ise, b.load(p.T), d, b.load(p.f), dt);
     const auto ok = s.accepted;
+    if (p.hold) {  // |dphi| > hold step x steps, dphi = dq / (4 pi eps0 r)
+      const Vec bound = p.hold_potential_step * k2pe0 * sel.steps_of(k0) * d;
+      b.set_where(ok && (lanes::abs(s.charge - q0) > bound), p.hold, kStateHold);
+    }
     const auto left = !ok && !s.quiet;
     b.append_where(left, rest.index);
     b.append_values_where(left, sel.steps_of(k0), rest.steps);
@@ -71,11 +79,14 @@ void advance_implicit(const ChargingModel& model, const ChargingLaneFields& p,
   std::array<std::size_t, kWidth> particle{};   // the particle in each lane
   alignas(64) std::array<double, kWidth> Ia{};  // its absorbed current (test current included)
   alignas(64) std::array<double, kWidth> dt{};  // its step
+  alignas(64) std::array<double, kWidth> q0{}, d0{};  // its charge at the start, its diameter
   const bool beam = p.absorbed_current != nullptr;
   std::size_t next = 0;  // the next particle of `which` to start
   // starts the next particles in the lanes of `free` (those left over stay idle)
   auto start = [&](const std::array<bool, kWidth>& free) {
-    alignas(64) std::array<double, kWidth> q{}, Ise{}, T{}, d{}, f{}, phi{};
+    alignas(64) std::array<double, kWidth> Ise{}, T{}, f{}, phi{};
+    auto& q = q0;
+    auto& d = d0;
     alignas(64) std::array<bool, kWidth> fresh{}, newton{};
     for (std::size_t l = 0; l < kWidth; ++l) {
       if (!free[l] || next == which.index.size()) continue;
@@ -115,6 +126,9 @@ void advance_implicit(const ChargingModel& model, const ChargingLaneFields& p,
       if (!done[l]) continue;
       const std::size_t i = particle[l];
       p.charge[i] = charge[l];
+      if (p.hold &&
+          std::fabs(charge[l] - q0[l]) > p.hold_potential_step * k2pe0 * (dt[l] / step) * d0[l])
+        p.hold[i] = kStateHold;
       t.absorbed->add(Ia[l] * dt[l]);
       t.se->add(se_out[l] * dt[l]);
       t.thermionic->add(th_out[l] * dt[l]);

@@ -26,6 +26,10 @@ struct ChargingLaneFields {
   const ParticleState* state;
   // test currents added to every flying particle (validation), 0 outside their window
   double test_absorbed = 0.0, test_se = 0.0;
+  // where not nullptr, the multi-rate clock's lags (state_clock.hpp): a particle whose potential
+  // moves by more than hold_potential_step (V) per step of its update is held (kStateHold)
+  std::uint8_t* hold = nullptr;
+  double hold_potential_step = 0.0;
 };
 
 struct ChargingLaneTallies {

@@ -31,19 +31,7 @@ void ChargingUnit::apply(Stage, ParticleStore& p, const StepContext& ctx) {
   // escape depend on the potential. (validate_state: 32 mV at most at a stride of 16 over a
   // stream crossing the beam; 1 mV per step gave 0.3 mV but held most hot spheres, every step,
   // as they keep charging.)
-  const ParticleSelection& due = *ctx.state_due;
-  const double* q = p.ptr(Field::charge);
-  const double* d = p.ptr(Field::diameter);
-  q0_.resize(due.n);
-  for (std::size_t k = 0; k < due.n; ++k) q0_[k] = q[due.list[k]];
-  advance(p, due, true, window, ctx);
-  constexpr double k2pe0 = 2.0 * constants::pi * constants::vacuum_permittivity;
-  std::uint8_t* lag = p.state_lags().data();
-  for (std::size_t k = 0; k < due.n; ++k) {
-    const std::size_t i = due.list[k];
-    const double dphi = (q[i] - q0_[k]) / (k2pe0 * d[i]);  // (C = 4 pi eps0 r)
-    if (std::fabs(dphi) > kHoldPotentialStep * due.steps[k]) lag[i] = kStateHold;
-  }
+  advance(p, *ctx.state_due, true, window, ctx, p.state_lags().data());
 }
 
 void ChargingUnit::catch_up(ParticleStore& p, const ParticleSelection& pending,
@@ -52,7 +40,7 @@ void ChargingUnit::catch_up(ParticleStore& p, const ParticleSelection& pending,
 }
 
 void ChargingUnit::advance(ParticleStore& p, const ParticleSelection& which, bool beam,
-                           bool test_window, const StepContext& ctx) {
+                           bool test_window, const StepContext& ctx, std::uint8_t* hold) {
   double* q = p.ptr(Field::charge);
   const double* T = p.ptr(Field::temperature);
   const double* d = p.ptr(Field::diameter);
@@ -68,11 +56,14 @@ void ChargingUnit::advance(ParticleStore& p, const ParticleSelection& which, boo
                                   f,
                                   p.states().data(),
                                   test_window ? p_.test_absorbed_current : 0.0,
-                                  test_window ? p_.test_se_current : 0.0};
+                                  test_window ? p_.test_se_current : 0.0,
+                                  hold,
+                                  kHoldPotentialStep};
   ChargingLaneTallies lt{&absorbed_, &se_, &thermionic_, &field_};
   rest_.clear();
   hits_.clear();
-  advance_linear_step(model_, fields, which, ctx.dt, lt, rest_);
+  advance_linear_step(model_, fields, which.quiet_part(), ctx.dt, lt, rest_);
+  if (which.busy) advance_linear_step(model_, fields, which.busy_part(), ctx.dt, lt, rest_);
   advance_implicit(model_, fields, rest_, ctx.dt, lt, hits_);
   iterations_.add(static_cast<double>(lt.iterations));
   for (const ChargingLimitHit& h : hits_) {

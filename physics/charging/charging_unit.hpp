@@ -46,16 +46,16 @@ class ChargingUnit : public ProcessUnit {
                 const StepContext& ctx) override;
 
  private:
-  // the particles `which` over their steps, with the beam currents or none
+  // the particles `which` over their steps, with the beam currents or none; hold: the clock's
+  // lags, to hold the particles whose potential still moves fast (apply())
   void advance(ParticleStore& p, const ParticleSelection& which, bool beam, bool test_window,
-               const StepContext& ctx);
+               const StepContext& ctx, std::uint8_t* hold = nullptr);
   Material material_;
   ChargingUnitParams p_;
   ChargingModel model_;
   ExactSum absorbed_, se_, thermionic_, field_, iterations_, field_evaporation_, breakup_,
       rayleigh_;
   ChargingRest rest_;                   // the particles of this step the fast path left
-  std::vector<double> q0_;              // the due particles' charges at the step's start
   std::vector<ChargingLimitHit> hits_;  // the particles of this step at a charging limit
 };
 

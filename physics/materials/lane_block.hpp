@@ -56,6 +56,12 @@ struct Block {
     const auto y = values(v);
     for (; bits != 0; bits &= bits - 1) out.push_back(y[std::countr_zero(bits)]);
   }
+  // a[i] = v for the block's particles i where m is true
+  template <class T>
+  void set_where(const Mask& m, T* a, T v) const {
+    for (std::uint32_t bits = bits_of(m); bits != 0; bits &= bits - 1)
+      a[index(static_cast<std::size_t>(std::countr_zero(bits)))] = v;
+  }
   // how many of the block's particles have m true
   std::size_t count_where(const Mask& m) const {
     return static_cast<std::size_t>(std::popcount(bits_of(m)));

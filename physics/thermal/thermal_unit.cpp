@@ -40,7 +40,8 @@ void ThermalUnit::advance(ParticleStore& p, const ParticleSelection& which, bool
                                  p.states().data(),
                                  test_power};
   rest_.clear();
-  advance_single_euler(model_, fields, which, dt, lt, rest_);
+  advance_single_euler(model_, fields, which.quiet_part(), dt, lt, rest_);
+  if (which.busy) advance_single_euler(model_, fields, which.busy_part(), dt, lt, rest_);
   advance_adaptive(model_, fields, rest_, dt, lt, {&melted_, &resolidified_});
   substeps_.add(static_cast<double>(lt.substeps));
 }

@@ -22,6 +22,7 @@ ParticleSelection StateClock::schedule(ParticleStore& p) {
   std::uint8_t* lag = p.state_lags().data();
   due_.clear();
   due_steps_.clear();
+  busy_.clear();
   entering_.clear();
   entering_steps_.clear();
   const auto last = static_cast<std::uint8_t>(stride_ - 1);
@@ -29,27 +30,34 @@ ParticleSelection StateClock::schedule(ParticleStore& p) {
     // quiet: no beam, and an enthalpy already (a new particle's first step sets it)
     const bool quiet = P[i] == 0.0 && Ia[i] == 0.0 && Ise[i] == 0.0 && !std::isnan(h[i]);
     const std::uint8_t l = lag[i];
+    if (!quiet) {
+      if (l != kStateHold && l > 0) {
+        entering_.push_back(i);
+        entering_steps_.push_back(l);
+      }
+      busy_.push_back(i);
+      // a particle in the beam is held: its first step out of the beam is one step, from which
+      // the units see how fast its state then changes
+      lag[i] = kStateHold;
+      continue;
+    }
     if (l == kStateHold) {  // advanced at the last step and held: one step
       due_.push_back(i);
       due_steps_.push_back(1.0);
-      lag[i] = quiet ? 0 : kStateHold;
+      lag[i] = 0;
       continue;
     }
-    if (quiet && l < last) {
+    if (l < last) {
       lag[i] = static_cast<std::uint8_t>(l + 1);
       continue;
     }
-    if (!quiet && l > 0) {
-      entering_.push_back(i);
-      entering_steps_.push_back(l);
-    }
     due_.push_back(i);
-    due_steps_.push_back(quiet ? l + 1.0 : 1.0);
-    // a particle in the beam is held: its first step out of the beam is one step, from which
-    // the units see how fast its state then changes
-    lag[i] = quiet ? 0 : kStateHold;
+    due_steps_.push_back(l + 1.0);
+    lag[i] = 0;
   }
-  return {due_.size(), due_.data(), due_steps_.data()};
+  due_.insert(due_.end(), busy_.begin(), busy_.end());
+  due_steps_.resize(due_.size(), 1.0);
+  return {due_.size(), due_.data(), due_steps_.data(), busy_.size()};
 }
 
 ParticleSelection StateClock::pending(ParticleStore& p) {

@@ -40,12 +40,22 @@
 namespace mps {
 
 // The particles a state unit advances and over how many steps each: every particle of [0, n)
-// over one step (list == nullptr), or the particles list[0..n) (increasing indices) over
-// steps[k] steps each.
+// over one step (list == nullptr), or the particles list[0..n) over steps[k] steps each. The
+// list's last `busy` entries are particles known not to be quiet (in the beam), after the
+// others; each part lists increasing indices. (The units run their one-evaluation fast paths
+// on each part: batches of particles in the beam alone, which the thermal unit can send to its
+// adaptive model without evaluating their rates.)
 struct ParticleSelection {
   std::size_t n = 0;
   const std::size_t* list = nullptr;
   const double* steps = nullptr;
+  std::size_t busy = 0;
+  // the entries before the busy ones
+  ParticleSelection quiet_part() const { return {n - busy, list, steps, 0}; }
+  // the busy entries
+  ParticleSelection busy_part() const {
+    return {busy, list + (n - busy), steps + (n - busy), busy};
+  }
 };
 
 // The default stride: long enough to pay (bench/run particle-physics, stream mix: 1.0e7 ->
@@ -66,7 +76,8 @@ class StateClock {
   explicit StateClock(int stride);
   int stride() const { return stride_; }
   // The particles due at this step (the selection's arrays live in this clock until the next
-  // call); their lags become 0, the others' grow by one. Particles due with steps pending
+  // call), those not quiet last (ParticleSelection::busy); their lags become 0, the others'
+  // grow by one. Particles due with steps pending
   // because they stopped being quiet are listed in entering() with their pending steps.
   ParticleSelection schedule(ParticleStore& p);
   ParticleSelection entering() const {
@@ -78,7 +89,7 @@ class StateClock {
 
  private:
   int stride_;
-  std::vector<std::size_t> due_, entering_, pending_;
+  std::vector<std::size_t> due_, busy_, entering_, pending_;
   std::vector<double> due_steps_, entering_steps_, pending_steps_;
 };
 

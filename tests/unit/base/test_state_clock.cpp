@@ -85,6 +85,23 @@ TEST(StateClock, ParticlesInTheBeamOrNewAreDueEveryStepAndCatchUpFirst) {
   EXPECT_EQ(clock.pending(p).n, 0u);
 }
 
+TEST(StateClock, ListsTheParticlesInTheBeamAfterTheQuietOnes) {
+  // the units send the busy part straight to their iterative updates (ParticleSelection::busy)
+  ParticleStore p = quiet_particles(5);
+  p.state_lags() = {15, 0, 15, 3, kStateHold};
+  p[Field::beam_power][1] = 0.5;
+  p[Field::absorbed_current][3] = 1e-6;
+  StateClock clock(16);
+  const ParticleSelection due = clock.schedule(p);
+  EXPECT_EQ(listed(due), (std::vector<std::size_t>{0, 2, 4, 1, 3}));
+  EXPECT_EQ(due.busy, 2u);
+  EXPECT_EQ(listed(due.quiet_part()), (std::vector<std::size_t>{0, 2, 4}));
+  EXPECT_EQ(due.quiet_part().busy, 0u);
+  const std::vector<double> steps(due.steps, due.steps + due.n);
+  EXPECT_EQ(steps, (std::vector<double>{16.0, 16.0, 1.0, 1.0, 1.0}));
+  EXPECT_EQ(listed(clock.entering()), (std::vector<std::size_t>{3}));
+}
+
 TEST(StateClock, StrideOutOfRangeIsAnError) {
   EXPECT_THROW(StateClock(0), std::exception);
   EXPECT_THROW(StateClock(255), std::exception);  // (255 is kStateHold)
