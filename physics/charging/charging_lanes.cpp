@@ -8,6 +8,7 @@
 
 #include "physics/charging/implicit_step.hpp"
 #include "physics/materials/lane_block.hpp"
+#include "physics/materials/lane_refill.hpp"
 #include "solver/base/constants.hpp"
 
 namespace mps {
@@ -60,7 +61,10 @@ void advance_linear_step(const ChargingModel& model, const ChargingLaneFields& p
     field.add(b, select(ok, s.field * dt, zero));
     b.store(p.charge, select(ok, s.charge, q0));
   };
+  const std::array<const double*, 6> fields{p.charge, p.absorbed_current, p.se_current,
+                                            p.T,      p.d,                p.f};
   for (std::size_t k0 = 0; k0 < which.n; k0 += kWidth) {
+    sel.prefetch(k0 + lanes::kPrefetchBatches * kWidth, fields);
     if (which.steps)
       batch(k0, Vec(sel.steps_of(k0) * step));
     else
@@ -75,71 +79,84 @@ void advance_linear_step(const ChargingModel& model, const ChargingLaneFields& p
 void advance_implicit(const ChargingModel& model, const ChargingLaneFields& p,
                       const ChargingRest& which, double step, ChargingLaneTallies& t,
                       std::vector<ChargingLimitHit>& hits) {
+  using lanes::Index;
+  using lanes::Mask;
   lanes::ImplicitLanes<Vec> a(model);
-  std::array<std::size_t, kWidth> particle{};   // the particle in each lane
-  alignas(64) std::array<double, kWidth> Ia{};  // its absorbed current (test current included)
-  alignas(64) std::array<double, kWidth> dt{};  // its step
-  alignas(64) std::array<double, kWidth> q0{}, d0{};  // its charge at the start, its diameter
+  thread_local std::array<ExactSumBins, 4> bins;  // (as advance_linear_step's)
+  lanes::LaneSums absorbed{bins[0]}, se{bins[1]}, thermionic{bins[2]}, field{bins[3]};
+  const lanes::Block all{0, kWidth};  // (the sums' lanes: every one, zero where not done)
+  const Vec zero(0.0);
+  Index particle(0);  // the particle in each lane
+  // its absorbed current (test current included), step, start charge and diameter
+  Vec Ia(0.0), dt(0.0), q0(0.0), d0(1.0);
   const bool beam = p.absorbed_current != nullptr;
+  const bool test = p.test_absorbed != 0.0 || p.test_se != 0.0;
   std::size_t next = 0;  // the next particle of `which` to start
+  const std::array<const double*, 6> fields{p.charge, p.absorbed_current, p.se_current,
+                                            p.T,      p.d,                p.f};
+  lanes::prefetch_entries(which.index, 0, lanes::kRefillAhead, fields);
   // starts the next particles in the lanes of `free` (those left over stay idle)
-  auto start = [&](const std::array<bool, kWidth>& free) {
-    alignas(64) std::array<double, kWidth> Ise{}, T{}, f{}, phi{};
-    auto& q = q0;
-    auto& d = d0;
-    alignas(64) std::array<bool, kWidth> fresh{}, newton{};
-    for (std::size_t l = 0; l < kWidth; ++l) {
-      if (!free[l] || next == which.index.size()) continue;
-      phi[l] = which.newton_start[next];
-      newton[l] = !std::isnan(phi[l]);
-      dt[l] = which.steps[next] * step;
-      const std::size_t i = which.index[next++];
-      const bool test = p.state[i] == ParticleState::flying;
-      particle[l] = i;
-      fresh[l] = true;
-      q[l] = p.charge[i];
-      Ia[l] = (beam ? p.absorbed_current[i] : 0.0) + (test ? p.test_absorbed : 0.0);
-      Ise[l] = (beam ? p.se_current[i] : 0.0) + (test ? p.test_se : 0.0);
-      T[l] = p.T[i];
-      d[l] = p.d[i];
-      f[l] = p.f[i];
+  auto start = [&](const Mask& free) {
+    const Mask fill = lanes::first_lanes(free, which.index.size() - next);
+    if (!lanes::any(fill)) return fill;
+    lanes::prefetch_entries(which.index, next + lanes::kRefillAhead, lanes::count(fill), fields);
+    particle = lanes::expand_load(fill, which.index.data() + next, particle);
+    dt = select(fill, lanes::expand_load(fill, which.steps.data() + next, zero) * step, dt);
+    const Vec phi = lanes::expand_load(fill, which.newton_start.data() + next, zero);
+    next += lanes::count(fill);
+    const Mask from_phi = fill && !lanes::is_nan(phi);
+    q0 = lanes::gather_where(fill, p.charge, particle, q0);
+    d0 = lanes::gather_where(fill, p.d, particle, d0);
+    Ia = select(fill, beam ? lanes::gather_where(fill, p.absorbed_current, particle, zero) : zero,
+                Ia);
+    Vec Ise = beam ? lanes::gather_where(fill, p.se_current, particle, zero) : zero;
+    if (test) {  // (validation runs)
+      auto ia = lanes::values(Ia), ise = lanes::values(Ise);
+      lanes::for_each_lane(fill, particle, [&](std::size_t l, std::size_t i) {
+        if (p.state[i] != ParticleState::flying) return;
+        ia[l] += p.test_absorbed;
+        ise[l] += p.test_se;
+      });
+      Ia = Vec::load_unaligned(ia.data());
+      Ise = Vec::load_unaligned(ise.data());
     }
-    auto in = [](const std::array<double, kWidth>& x) { return Vec::load_aligned(x.data()); };
-    const lanes::Mask m = lanes::Mask::load_aligned(fresh.data());
-    const lanes::Mask from_phi = lanes::Mask::load_aligned(newton.data());
-    if (lanes::any(from_phi))
-      a.start_newton(from_phi, in(q), in(Ia), in(Ise), in(T), in(d), in(f), in(dt), in(phi));
-    if (lanes::any(m && !from_phi))
-      a.start(m && !from_phi, in(q), in(Ia), in(Ise), in(T), in(d), in(f), in(dt));
-    return fresh;
+    const Vec T = lanes::gather_where(fill, p.T, particle, Vec(300.0));
+    const Vec f = lanes::gather_where(fill, p.f, particle, zero);
+    if (lanes::any(from_phi)) a.start_newton(from_phi, q0, Ia, Ise, T, d0, f, dt, phi);
+    if (lanes::any(fill && !from_phi)) a.start(fill && !from_phi, q0, Ia, Ise, T, d0, f, dt);
+    return fill;
   };
-  // the step's result of the particles in the lanes of `done`, written back and tallied (one by
-  // one: a lane or two finish at a time)
-  auto finish = [&](const std::array<bool, kWidth>& done) {
+  // the step's result of the particles in the lanes of `done`, written back and tallied
+  auto finish = [&](const Mask& done) {
     const auto s = a.result();
-    const auto charge = lanes::values(s.charge), iterations = lanes::values(s.iterations),
-               se_out = lanes::values(s.end.se), th_out = lanes::values(s.end.thermionic),
-               fe_out = lanes::values(s.end.field);
-    const auto fe = lanes::flags(s.field_evaporation), bu = lanes::flags(s.breakup),
-               ra = lanes::flags(s.rayleigh);
-    for (std::size_t l = 0; l < kWidth; ++l) {
-      if (!done[l]) continue;
-      const std::size_t i = particle[l];
-      p.charge[i] = charge[l];
-      if (p.hold &&
-          std::fabs(charge[l] - q0[l]) > p.hold_potential_step * k2pe0 * (dt[l] / step) * d0[l])
-        p.hold[i] = kStateHold;
-      t.absorbed->add(Ia[l] * dt[l]);
-      t.se->add(se_out[l] * dt[l]);
-      t.thermionic->add(th_out[l] * dt[l]);
-      t.field->add(fe_out[l] * dt[l]);
-      t.iterations += static_cast<std::uint64_t>(iterations[l]);
-      if (fe[l] || bu[l] || ra[l]) hits.push_back({i, fe[l], bu[l], ra[l]});
+    lanes::scatter_where(done, p.charge, particle, s.charge);
+    if (p.hold) {  // (ChargingLaneFields::hold)
+      const Mask fast = done && (lanes::abs(s.charge - q0) >
+                                 p.hold_potential_step * k2pe0 * (dt * (1.0 / step)) * d0);
+      lanes::for_each_lane(fast, particle,
+                           [&](std::size_t, std::size_t i) { p.hold[i] = kStateHold; });
+    }
+    absorbed.add(all, select(done, Ia * dt, zero));
+    se.add(all, select(done, s.end.se * dt, zero));
+    thermionic.add(all, select(done, s.end.thermionic * dt, zero));
+    field.add(all, select(done, s.end.field * dt, zero));
+    t.iterations += static_cast<std::uint64_t>(xsimd::hadd(select(done, s.iterations, zero)));
+    const Mask limit = done && (s.field_evaporation || s.breakup || s.rayleigh);
+    if (lanes::any(limit)) {
+      const auto fe = lanes::flags(s.field_evaporation), bu = lanes::flags(s.breakup),
+                 ra = lanes::flags(s.rayleigh);
+      lanes::for_each_lane(limit, particle, [&](std::size_t l, std::size_t i) {
+        hits.push_back({i, fe[l], bu[l], ra[l]});
+      });
     }
   };
   // one round: one evaluation of the currents
   lanes::run_refilled(
       start, [&] { a.iterate(); }, [&] { return a.active(); }, finish);
+  absorbed.merge_into(*t.absorbed);
+  se.merge_into(*t.se);
+  thermionic.merge_into(*t.thermionic);
+  field.merge_into(*t.field);
   // (lanes finish out of order)
   std::sort(hits.begin(), hits.end(),
             [](const ChargingLimitHit& x, const ChargingLimitHit& y) { return x.index < y.index; });

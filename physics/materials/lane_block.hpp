@@ -74,6 +74,13 @@ struct Block {
   }
 };
 
+// How many batches ahead a driver prefetches a listed selection's particles (Selection::
+// prefetch): enough to cover a memory access with a batch's work (~100-200 ns).
+inline constexpr std::size_t kPrefetchBatches = 8;
+// How many entries of its list ahead a refilling driver (run_refilled) prefetches the particles
+// it will start (a lane takes a new particle every one to a few rounds).
+inline constexpr std::size_t kRefillAhead = 32;
+
 // A ParticleSelection (the particles a batched driver advances, and over how many time steps
 // each: the multi-rate state clock, solver/particles/state_clock.hpp) read in batches.
 struct Selection {
@@ -84,6 +91,17 @@ struct Selection {
     if (!s.list) return {k0, count};
     if (s.list[k0 + count - 1] - s.list[k0] == count - 1) return {s.list[k0], count};
     return {k0, count, s.list + k0};
+  }
+  // Asks for the cache lines of fields[j][i] for the listed particles i of the batch of entries
+  // from k0 (if any: a listed batch's particles lie scattered over the arrays, beyond the
+  // hardware prefetcher's guess; a driver asks a few batches ahead of the one it works on).
+  template <std::size_t N>
+  void prefetch(std::size_t k0, const std::array<const double*, N>& fields) const {
+    if (!s.list || k0 >= s.n) return;
+    const std::size_t end = std::min(k0 + kWidth, s.n);
+    for (std::size_t k = k0; k < end; ++k)
+      for (const double* a : fields)
+        if (a) __builtin_prefetch(a + s.list[k]);
   }
   // the step counts of the batch of entries from k0
   Vec steps_of(std::size_t k0) const {
@@ -98,28 +116,19 @@ struct Selection {
 
 // Runs particles through a batch whose lanes each take the next particle as soon as theirs is
 // done (the adaptive thermal and implicit charging updates, whose particles need different
-// numbers of rounds): start(free) puts the next particles into the lanes flagged in `free` and
+// numbers of rounds): start(free) puts the next particles into the lanes of the mask `free` and
 // returns the lanes it filled (none once the particles run out); round() advances every active
 // lane once; active() is the mask of lanes still working; finish(done) writes back the lanes whose
-// particle is done.
+// particle is done (lane_refill.hpp has the loads and stores).
 template <class Start, class Round, class Active, class Finish>
 void run_refilled(Start start, Round round, Active active, Finish finish) {
-  std::array<bool, kWidth> busy;
-  busy.fill(true);
-  busy = start(busy);
+  Mask busy = start(Vec(0.0) == Vec(0.0));
   while (any(active())) {
     round();
-    const auto working = flags(active());
-    std::array<bool, kWidth> done{};
-    bool any_done = false;
-    for (std::size_t l = 0; l < kWidth; ++l) {
-      done[l] = busy[l] && !working[l];
-      any_done = any_done || done[l];
-    }
-    if (!any_done) continue;
+    const Mask done = busy && !active();
+    if (!any(done)) continue;
     finish(done);
-    const auto started = start(done);
-    for (std::size_t l = 0; l < kWidth; ++l) busy[l] = (busy[l] && !done[l]) || started[l];
+    busy = (busy && !done) || start(done);
   }
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "physics/materials/lane_block.hpp"
+#include "physics/materials/lane_refill.hpp"
 #include "physics/thermal/adaptive_step.hpp"
 #include "physics/thermal/single_euler.hpp"
 #include "solver/base/constants.hpp"
@@ -77,7 +78,10 @@ void advance_single_euler(const ThermalModel& model, const ThermalLaneFields& p,
     b.store(p.m, select(ok, r.m, m0));
     b.store(p.d, select(ok, r.d, d0));
   };
+  const std::array<const double*, 9> fields{p.h,    p.T,    p.f,          p.m,     p.d,
+                                            p.peak, p.molten, p.beam_power, p.charge};
   for (std::size_t k0 = 0; k0 < which.n; k0 += kWidth) {
+    sel.prefetch(k0 + lanes::kPrefetchBatches * kWidth, fields);
     if (which.steps)
       batch(k0, Vec(sel.steps_of(k0) * step));
     else
@@ -93,74 +97,90 @@ void advance_single_euler(const ThermalModel& model, const ThermalLaneFields& p,
 void advance_adaptive(const ThermalModel& model, const ThermalLaneFields& p,
                       const ThermalRest& which, double step, ThermalLaneTallies& t,
                       ThermalEvents events) {
+  using lanes::Index;
+  using lanes::Mask;
   constexpr double k2pe0 = 2.0 * constants::pi * constants::vacuum_permittivity;
   const Material& mat = model.material();
   lanes::AdaptiveLanes<Vec> a(model);
-  std::array<std::size_t, kWidth> particle{};  // the particle in each lane
-  std::size_t next = 0;                        // the next particle of `which` to start
-  lanes::Mask need = a.active();               // lanes whose rates are due (none yet)
+  thread_local std::array<ExactSumBins, 5> bins;  // (as advance_single_euler's)
+  lanes::LaneSums beam{bins[0]}, radiated{bins[1]}, thermionic{bins[2]},
+      evaporated_energy{bins[3]}, evaporated_mass{bins[4]};
+  const lanes::Block all{0, kWidth};  // (the sums' lanes: every one, zero where not done)
+  Index particle(0);                  // the particle in each lane
+  std::size_t next = 0;               // the next particle of `which` to start
+  Mask need = a.active();             // lanes whose rates are due (none yet)
+  const Vec zero(0.0);
+  const std::array<const double*, 9> fields{p.h,    p.T,      p.f,          p.m,     p.d,
+                                            p.peak, p.molten, p.beam_power, p.charge};
+  lanes::prefetch_entries(which.index, 0, lanes::kRefillAhead, fields);
   // starts the next particles in the lanes of `free` (those left over stay idle)
-  auto start = [&](const std::array<bool, kWidth>& free) {
-    alignas(64) std::array<double, kWidth> h, T, f, m, d, power, phi, dt;
-    alignas(64) std::array<bool, kWidth> fresh{};
-    for (std::size_t l = 0; l < kWidth; ++l) {
-      if (!free[l] || next == which.index.size()) continue;
-      dt[l] = which.steps[next] * step;
-      const std::size_t i = which.index[next++];
-      particle[l] = i;
-      fresh[l] = true;
-      // T and f are state_of(h) from the previous step's end (the thermal unit is the only
-      // writer of h, T and f); a new particle's enthalpy comes from its initial T and f
-      MeltState st{p.T[i], p.f[i]};
-      if (std::isnan(p.h[i])) {
-        p.h[i] = mat.enthalpy(p.T[i], p.f[i]);
-        st = mat.state_of(p.h[i]);
-      }
-      h[l] = p.h[i];
-      T[l] = st.temperature;
-      f[l] = st.liquid_fraction;
-      m[l] = p.m[i];
-      d[l] = p.d[i];
-      power[l] = (p.beam_power ? p.beam_power[i] : 0.0) +
-                 (p.state[i] == ParticleState::flying ? p.test_power : 0.0);
-      phi[l] = p.charge[i] / (k2pe0 * p.d[i]);
+  auto start = [&](const Mask& free) {
+    const Mask fill = lanes::first_lanes(free, which.index.size() - next);
+    if (!lanes::any(fill)) return fill;
+    lanes::prefetch_entries(which.index, next + lanes::kRefillAhead, lanes::count(fill), fields);
+    particle = lanes::expand_load(fill, which.index.data() + next, particle);
+    const Vec dt = lanes::expand_load(fill, which.steps.data() + next, Vec(1.0)) * step;
+    next += lanes::count(fill);
+    // T and f are state_of(h) from the previous step's end (the thermal unit is the only
+    // writer of h, T and f); a new particle's enthalpy comes from its initial T and f
+    Vec h = lanes::gather_where(fill, p.h, particle, zero);
+    Vec T = lanes::gather_where(fill, p.T, particle, Vec(300.0));
+    Vec f = lanes::gather_where(fill, p.f, particle, zero);
+    const Mask fresh = fill && lanes::is_nan(h);
+    if (lanes::any(fresh)) {
+      auto hv = lanes::values(h), Tv = lanes::values(T), fv = lanes::values(f);
+      lanes::for_each_lane(fresh, particle, [&](std::size_t l, std::size_t i) {
+        p.h[i] = hv[l] = mat.enthalpy(p.T[i], p.f[i]);
+        const MeltState st = mat.state_of(p.h[i]);
+        Tv[l] = st.temperature;
+        fv[l] = st.liquid_fraction;
+      });
+      h = Vec::load_unaligned(hv.data());
+      T = Vec::load_unaligned(Tv.data());
+      f = Vec::load_unaligned(fv.data());
     }
-    const auto in = [](const std::array<double, kWidth>& x) { return Vec::load_aligned(x.data()); };
-    const lanes::Mask fresh_lanes = lanes::Mask::load_aligned(fresh.data());
-    if (lanes::any(fresh_lanes))
-      a.start(fresh_lanes, in(h), in(T), in(f), in(m), in(d), in(power), in(phi), in(dt));
-    need = need || fresh_lanes;  // their rates at the start
-    return lanes::flags(fresh_lanes);
+    const Vec m = lanes::gather_where(fill, p.m, particle, Vec(1.0));
+    const Vec d = lanes::gather_where(fill, p.d, particle, Vec(1.0));
+    Vec power = p.beam_power ? lanes::gather_where(fill, p.beam_power, particle, zero) : zero;
+    if (p.test_power != 0.0) {
+      auto pv = lanes::values(power);
+      lanes::for_each_lane(fill, particle, [&](std::size_t l, std::size_t i) {
+        if (p.state[i] == ParticleState::flying) pv[l] += p.test_power;
+      });
+      power = Vec::load_unaligned(pv.data());
+    }
+    const Vec phi = lanes::gather_where(fill, p.charge, particle, zero) / (k2pe0 * d);
+    a.start(fill, h, T, f, m, d, power, phi, dt);
+    need = need || fill;  // their rates at the start
+    return fill;
   };
   // the step's result of the particles in the lanes of `done`, written back and tallied
-  auto finish = [&](const std::array<bool, kWidth>& done) {
+  auto finish = [&](const Mask& done) {
     const auto r = a.result();
-    const auto h = lanes::values(r.h), m = lanes::values(r.m), d = lanes::values(r.d),
-               T = lanes::values(r.T), f = lanes::values(r.f), beam = lanes::values(r.beam),
-               rad = lanes::values(r.radiated), th = lanes::values(r.thermionic),
-               ev = lanes::values(r.evaporated_energy), molten = lanes::values(r.time_molten),
-               peak = lanes::values(r.peak_temperature), sub = lanes::values(r.substeps);
-    for (std::size_t l = 0; l < kWidth; ++l) {
-      if (!done[l]) continue;
-      const std::size_t i = particle[l];
-      const bool was_molten = p.f[i] > 0.0, ever_molten = p.molten[i] > 0.0 || was_molten;
-      // the mass actually removed (exact by Sterbenz's lemma, as in advance_single_euler)
-      t.evaporated_mass->add(m[l] == p.m[i] ? 0.0 : p.m[i] - m[l]);
-      p.h[i] = h[l];
-      p.m[i] = m[l];
-      p.d[i] = d[l];
-      p.T[i] = T[l];
-      p.f[i] = f[l];
-      p.peak[i] = std::max(p.peak[i], peak[l]);
-      p.molten[i] += molten[l];
-      if (!ever_molten && (f[l] > 0.0 || molten[l] > 0.0)) events.melted->add(1.0);
-      if ((was_molten || molten[l] > 0.0) && f[l] == 0.0) events.resolidified->add(1.0);
-      t.beam->add(beam[l]);
-      t.radiated->add(rad[l]);
-      t.thermionic->add(th[l]);
-      t.evaporated_energy->add(ev[l]);
-      t.substeps += static_cast<std::uint64_t>(sub[l]);
-    }
+    const Vec m0 = lanes::gather_where(done, p.m, particle, r.m);
+    const Vec f0 = lanes::gather_where(done, p.f, particle, zero);
+    const Vec molten0 = lanes::gather_where(done, p.molten, particle, zero);
+    const Vec peak0 = lanes::gather_where(done, p.peak, particle, zero);
+    const Mask was_molten = f0 > 0.0, ever_molten = (molten0 > 0.0) || was_molten;
+    // the mass actually removed (exact by Sterbenz's lemma, as in advance_single_euler)
+    evaporated_mass.add(all, select(done && (r.m != m0), m0 - r.m, zero));
+    lanes::scatter_where(done, p.h, particle, r.h);
+    lanes::scatter_where(done, p.m, particle, r.m);
+    lanes::scatter_where(done, p.d, particle, r.d);
+    lanes::scatter_where(done, p.T, particle, r.T);
+    lanes::scatter_where(done, p.f, particle, r.f);
+    lanes::scatter_where(done, p.peak, particle, lanes::max(peak0, r.peak_temperature));
+    lanes::scatter_where(done, p.molten, particle, molten0 + r.time_molten);
+    const Mask melted = done && !ever_molten && ((r.f > 0.0) || (r.time_molten > 0.0));
+    const Mask resolidified = done && (was_molten || (r.time_molten > 0.0)) && (r.f == 0.0);
+    if (lanes::any(melted)) events.melted->add(static_cast<double>(lanes::count(melted)));
+    if (lanes::any(resolidified))
+      events.resolidified->add(static_cast<double>(lanes::count(resolidified)));
+    beam.add(all, select(done, r.beam, zero));
+    radiated.add(all, select(done, r.radiated, zero));
+    thermionic.add(all, select(done, r.thermionic, zero));
+    evaporated_energy.add(all, select(done, r.evaporated_energy, zero));
+    t.substeps += static_cast<std::uint64_t>(xsimd::hadd(select(done, r.substeps, zero)));
   };
   // one round: the rates where needed (fresh lanes, and those after a sub-step), then an attempt
   lanes::run_refilled(
@@ -170,6 +190,11 @@ void advance_adaptive(const ThermalModel& model, const ThermalLaneFields& p,
         need = a.attempt();
       },
       [&] { return a.active(); }, finish);
+  beam.merge_into(*t.beam);
+  radiated.merge_into(*t.radiated);
+  thermionic.merge_into(*t.thermionic);
+  evaporated_energy.merge_into(*t.evaporated_energy);
+  evaporated_mass.merge_into(*t.evaporated_mass);
 }
 
 const char* lanes_instruction_set() {
