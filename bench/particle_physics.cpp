@@ -2,8 +2,8 @@
 // thermal and charging units on 1e6 particles, on one core. Two mixes are timed:
 //   stream: a stream crossing a beam, 10 % of the particles in the beam (0.2-1 W, 5-20 uA
 //           absorbed, 0.5x slow SE), the rest flying at 373-3000 K with no beam (cooling,
-//           thermionic where hot),
-//   beam:   every particle in the beam (the worst case).
+//           thermionic where hot); placement below,
+//   beam:   every particle in the beam (the heaviest work per particle).
 // The charges start from the state a particle of that temperature reaches in a stream: each
 // particle's charge is first advanced, in one implicit step, over its own age since it became
 // hot (uniform in 0-20 us; the reference case's particles stay hot for ~100 us). Started
@@ -18,11 +18,18 @@
 // the first unit.
 // In a steady stream particles leave the beam one injection batch after another, so their
 // phases are spread over the stride in runs of consecutive ids: here runs of 64 ids, set after
-// the warm-up step. The particles in the beam are spread at random, as before.
-// Usage: bench_particle_physics [particles] [stream|beam|FRACTION] [stride] (one mix only, for
-// profiling; stride default kDefaultStateStride).
-// Last line: "particle-physics: <N> particle-updates/s per core" (stream mix with the default
-// stride; thermal + charging of one particle over one step = one update).
+// the warm-up step.
+//
+// Placement. Particles are injected in id order and the store keeps them so (migration sorts by
+// id), so the particles a beam crosses at one time lie in runs of consecutive ids: the stream
+// mix places its 10 % in the beam in runs of kBeamRun ids, the mean run of the reference case.
+// The same mix with those particles scattered at random over the 1e6 (every batch of the units
+// then gathers from all over memory) is printed as well, as the worst case: it was the
+// benchmark's only stream mix up to issue 4's stop 16 (1.5e7 updates/s then).
+// Usage: bench_particle_physics [particles] [stream|scattered|beam|FRACTION] [stride] [run]
+// (one mix only, for profiling; stride default kDefaultStateStride, run default kBeamRun).
+// Last line: "particle-physics: <N> particle-updates/s per core" (stream mix, runs of kBeamRun
+// ids, default stride; thermal + charging of one particle over one step = one update).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -41,7 +48,13 @@ using namespace mps;
 
 namespace {
 
-void fill(ParticleStore& p, std::size_t n, double beam_fraction, const ChargingModel& charging) {
+// The particles in the beam lie in runs of consecutive ids (see the top): in the reference case
+// (cases/paper/ct-150kV-400ms.yaml), 42-46 % of the particles are in the beam at a step, in runs
+// of 26 consecutive store indices on average (counted over its 500 steps on one rank).
+constexpr std::size_t kBeamRun = 26;
+
+void fill(ParticleStore& p, std::size_t n, double beam_fraction, std::size_t beam_run,
+          const ChargingModel& charging) {
   p.clear();
   p.reserve(n);
   for (std::size_t k = 0; k < n; ++k) {
@@ -50,7 +63,9 @@ void fill(ParticleStore& p, std::size_t n, double beam_fraction, const ChargingM
     const double d = 3e-6 + 4e-6 * rng.uniform();
     p[Field::diameter][i] = d;
     p[Field::mass][i] = 19250.0 * 3.141592653589793 * d * d * d / 6.0;
-    const bool in_beam = rng.uniform() < beam_fraction;
+    bool in_beam = rng.uniform() < beam_fraction;
+    if (beam_run > 1)  // in runs of consecutive ids (see the top)
+      in_beam = Rng(8, RngPurpose::test, k / beam_run).uniform() < beam_fraction;
     const double T = 373.15 + 2600.0 * rng.uniform();
     p[Field::temperature][i] = T;
     p[Field::peak_temperature][i] = T;
@@ -127,34 +142,51 @@ Timing time_steps(ParticleStore& p, ThermalUnit& th, ChargingUnit& ch, int steps
   return {median(tt), median(tc), median(ct), median(cc)};
 }
 
+struct Mix {
+  double beam_fraction;
+  int stride;            // state stride
+  std::size_t beam_run;  // the particles in the beam in runs of this many ids (1: scattered)
+  bool headline;         // the figure of the last line
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const std::size_t n = argc > 1 ? std::stoul(argv[1]) : 1000000;
-  // one mix only, for profiling: "stream", "beam" or a beam fraction
+  // one mix only, for profiling: "stream", "scattered", "beam" or a beam fraction
   const std::string only = argc > 2 ? argv[2] : "";
   const int clock_stride = argc > 3 ? std::stoi(argv[3]) : kDefaultStateStride;
-  // (beam fraction, state stride)
-  std::vector<std::pair<double, int>> mixes{{1.0, 1}, {0.1, 1}, {0.1, clock_stride}};
-  if (only == "beam") mixes = {{1.0, 1}};
-  if (only == "stream") mixes = {{0.1, clock_stride}};
-  if (!only.empty() && only != "beam" && only != "stream")
-    mixes = {{std::stod(only), clock_stride}};
+  const std::size_t run = argc > 4 ? std::stoul(argv[4]) : kBeamRun;
+  std::vector<Mix> mixes{{1.0, 1, 1, false},
+                         {0.1, 1, kBeamRun, false},
+                         {0.1, clock_stride, kBeamRun, true},
+                         {0.1, clock_stride, 1, false}};
+  if (only == "beam") mixes = {{1.0, 1, 1, false}};
+  if (only == "stream") mixes = {{0.1, clock_stride, run, true}};
+  if (only == "scattered") mixes = {{0.1, clock_stride, 1, true}};
+  if (!only.empty() && only != "beam" && only != "stream" && only != "scattered")
+    mixes = {{std::stod(only), clock_stride, run, true}};
   const Material& w = Material::builtin("tungsten");
   ParticleStore p;
   std::printf("kernels: %s, %zu lanes (MPS_SIMD_FLAGS)\n", lanes_instruction_set(), lanes_width());
-  double stream_rate = 0.0;
-  for (const auto& [frac, stride] : mixes) {
+  double headline = 0.0;
+  for (const Mix& mix : mixes) {
     ThermalUnit th(w, ThermalUnitParams{});  // (fresh tallies for each mix)
     ChargingUnit ch(w, ChargingUnitParams{});
-    fill(p, n, frac, ChargingModel(w, ChargingUnitParams{}.model));
-    const Timing t = time_steps(p, th, ch, 7, stride);
+    fill(p, n, mix.beam_fraction, mix.beam_run, ChargingModel(w, ChargingUnitParams{}.model));
+    const Timing t = time_steps(p, th, ch, 7, mix.stride);
     const double rate = static_cast<double>(n) / (t.thermal + t.charging);
+    const std::string placement = mix.beam_fraction == 1.0 ? ""
+                                  : mix.beam_run > 1
+                                      ? " in runs of " + std::to_string(mix.beam_run) + " ids"
+                                      : " scattered";
     std::printf(
-        "%s mix (%.0f %% in beam, state stride %d), %zu particles: thermal %.3g s, charging %.3g "
-        "s per step -> %.3g particle-updates/s (thermal alone %.3g/s, charging alone %.3g/s)\n",
-        frac == 1.0 ? "beam" : "stream", 100 * frac, stride, n, t.thermal, t.charging, rate,
-        static_cast<double>(n) / t.thermal, static_cast<double>(n) / t.charging);
+        "%s mix (%.0f %% in beam%s, state stride %d), %zu particles: thermal %.3g s, charging "
+        "%.3g s per step -> %.3g particle-updates/s (thermal alone %.3g/s, charging alone "
+        "%.3g/s)\n",
+        mix.beam_fraction == 1.0 ? "beam" : "stream", 100 * mix.beam_fraction, placement.c_str(),
+        mix.stride, n, t.thermal, t.charging, rate, static_cast<double>(n) / t.thermal,
+        static_cast<double>(n) / t.charging);
     std::printf(
         "  per CPU-second (other jobs excluded): thermal %.3g s, charging %.3g s -> %.3g/s\n",
         t.thermal_cpu, t.charging_cpu, static_cast<double>(n) / (t.thermal_cpu + t.charging_cpu));
@@ -164,8 +196,8 @@ int main(int argc, char** argv) {
     for (auto& t : ch.tallies())
       if (t.name == "charging_newton_iterations") it = t.sum->value();
     std::printf("  this mix: %.3g thermal sub-steps, %.3g Newton iterations in 8 steps\n", sub, it);
-    if (frac != 1.0) stream_rate = rate;
+    if (mix.headline) headline = rate;
   }
-  std::printf("particle-physics: %.3g particle-updates/s per core\n", stream_rate);
+  std::printf("particle-physics: %.3g particle-updates/s per core\n", headline);
   return 0;
 }

@@ -129,9 +129,12 @@ class AdaptiveLanes {
     s_.evaporated_mass += sub_step(mdot1, r2.evaporation_mass);
     // the new state: the Euler end, or the Heun end E / m
     const V h_new = select(euler, h_euler, E_ / m_);
-    const auto st_new = melt_state(mat, h_new);
-    const V T_new = select(euler, temperature_of(st_euler), temperature_of(st_new));
-    const V f_new = select(euler, fraction_of(st_euler), fraction_of(st_new));
+    V T_new = temperature_of(st_euler), f_new = fraction_of(st_euler);
+    if (any(heun)) {  // (the Euler lanes' end state is known)
+      const auto st_new = melt_state(mat, h_new);
+      T_new = select(euler, T_new, temperature_of(st_new));
+      f_new = select(euler, f_new, fraction_of(st_new));
+    }
     const M molten0 = f1_ > 0.0, molten1 = f_new > 0.0;
     s_.time_molten += select(
         euler, select(molten0, tau_, zero),
