@@ -61,8 +61,8 @@ void advance_linear_step(const ChargingModel& model, const ChargingLaneFields& p
     field.add(b, select(ok, s.field * dt, zero));
     b.store(p.charge, select(ok, s.charge, q0));
   };
-  const std::array<const double*, 6> fields{p.charge, p.absorbed_current, p.se_current,
-                                            p.T,      p.d,                p.f};
+  const std::array<const double*, 6> fields{p.charge, p.absorbed_current, p.se_current, p.T, p.d,
+                                            p.f};
   for (std::size_t k0 = 0; k0 < which.n; k0 += kWidth) {
     sel.prefetch(k0 + lanes::kPrefetchBatches * kWidth, fields);
     if (which.steps)
@@ -92,8 +92,8 @@ void advance_implicit(const ChargingModel& model, const ChargingLaneFields& p,
   const bool beam = p.absorbed_current != nullptr;
   const bool test = p.test_absorbed != 0.0 || p.test_se != 0.0;
   std::size_t next = 0;  // the next particle of `which` to start
-  const std::array<const double*, 6> fields{p.charge, p.absorbed_current, p.se_current,
-                                            p.T,      p.d,                p.f};
+  const std::array<const double*, 6> fields{p.charge, p.absorbed_current, p.se_current, p.T, p.d,
+                                            p.f};
   lanes::prefetch_entries(which.index, 0, lanes::kRefillAhead, fields);
   // starts the next particles in the lanes of `free` (those left over stay idle)
   auto start = [&](const Mask& free) {

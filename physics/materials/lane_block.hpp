@@ -53,6 +53,12 @@ struct Block {
   void append_values_where(const Mask& m, const Vec& v, std::vector<double>& out) const {
     std::uint32_t bits = bits_of(m);
     if (bits == 0) return;
+#ifdef __AVX512F__
+    const std::size_t size = out.size();  // (one compressing store)
+    out.resize(size + static_cast<std::size_t>(std::popcount(bits)));
+    _mm512_mask_compressstoreu_pd(out.data() + size, static_cast<__mmask8>(bits), v);
+    return;
+#endif
     const auto y = values(v);
     for (; bits != 0; bits &= bits - 1) out.push_back(y[std::countr_zero(bits)]);
   }

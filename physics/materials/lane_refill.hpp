@@ -9,12 +9,12 @@
 // (bench_particle_physics, perf: the drivers' own time). Other instruction sets go lane by lane.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
-#include <algorithm>
 
 #include "physics/materials/lanes.hpp"
 

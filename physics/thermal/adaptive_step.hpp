@@ -56,6 +56,9 @@ class AdaptiveLanes {
     set(tau_, dt);
     active_ = active_ || fresh;
   }
+  // The loss rates at the start of the lanes of `known`, evaluated by the caller (the same
+  // thermal_rates() at the same state: the single Euler step's, thermal_lanes.cpp).
+  void set_rates(const M& known, const Rates<V>& r) { r1_ = select_rates(known, r, r1_); }
   // The loss rates at the lanes' current state, where `need`.
   void rates_where(const M& need) {
     r1_ = select_rates(need, thermal_rates(model_, T1_, h1_, diameter(m_), phi_), r1_);

@@ -12,7 +12,7 @@ template <class V>
 struct SingleEuler {
   MaskOf<V> accepted;  // the lanes this path advanced; the others are left to advance()
   V h, T, f, m, d;     // end state
-  V radiated, thermionic, evaporation;  // W over the step (beam heat is power dt)
+  Rates<V> rates;      // at the start, over the step (beam heat is power dt)
 };
 
 // dt: the step, one for all lanes (a double) or each lane's (V)
@@ -44,9 +44,7 @@ SingleEuler<V> single_euler(const ThermalModel& model, const V& h0, const V& T0,
   r.m = m_euler;
   const auto lost = m_euler != m0;  // evaporating: the diameter follows the mass
   r.d = any(lost) ? select(lost, d0 * cbrt_near_one(m_euler * (c * inv_mc)), d0) : d0;
-  r.radiated = rates.radiated;
-  r.thermionic = rates.thermionic;
-  r.evaporation = rates.evaporation;
+  r.rates = rates;
   return r;
 }
 

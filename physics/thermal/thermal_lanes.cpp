@@ -51,6 +51,10 @@ void advance_single_euler(const ThermalModel& model, const ThermalLaneFields& p,
       if (lanes::all(beyond)) {
         b.append_where(beyond, rest.index);
         b.append_values_where(beyond, sel.steps_of(k0), rest.steps);
+        const Vec none(std::nan(""));  // (rates not evaluated)
+        for (auto* v : {&rest.radiated, &rest.thermionic, &rest.thermionic_current,
+                        &rest.evaporation_mass, &rest.evaporation, &rest.eps})
+          b.append_values_where(beyond, none, *v);
         return;
       }
     }
@@ -59,12 +63,23 @@ void advance_single_euler(const ThermalModel& model, const ThermalLaneFields& p,
     const auto ok = r.accepted && !beyond;
     b.append_where(!ok, rest.index);
     b.append_values_where(!ok, sel.steps_of(k0), rest.steps);
+    // the rates at the start, unless h0 was not set (a new particle: the adaptive model sets it)
+    const auto known = !lanes::is_nan(h0);
+    const Vec none(std::nan(""));
+    b.append_values_where(!ok, select(known, r.rates.radiated, none), rest.radiated);
+    b.append_values_where(!ok, select(known, r.rates.thermionic, none), rest.thermionic);
+    b.append_values_where(!ok, select(known, r.rates.thermionic_current, none),
+                          rest.thermionic_current);
+    b.append_values_where(!ok, select(known, r.rates.evaporation_mass, none),
+                          rest.evaporation_mass);
+    b.append_values_where(!ok, select(known, r.rates.evaporation, none), rest.evaporation);
+    b.append_values_where(!ok, select(known, r.rates.eps, none), rest.eps);
     t.substeps += b.count_where(ok);
     const Vec zero(0.0);
     beam.add(b, select(ok, dt * power, zero));
-    radiated.add(b, select(ok, dt * r.radiated, zero));
-    thermionic.add(b, select(ok, dt * r.thermionic, zero));
-    evaporated_energy.add(b, select(ok, dt * r.evaporation, zero));
+    radiated.add(b, select(ok, dt * r.rates.radiated, zero));
+    thermionic.add(b, select(ok, dt * r.rates.thermionic, zero));
+    evaporated_energy.add(b, select(ok, dt * r.rates.evaporation, zero));
     // the mass actually removed (exact by Sterbenz's lemma, as in ThermalUnit::apply)
     evaporated_mass.add(b, select(ok, m0 - r.m, zero));
     // on the start's branch a molten particle stays molten and a solid one solid: no melting or
@@ -78,7 +93,7 @@ void advance_single_euler(const ThermalModel& model, const ThermalLaneFields& p,
     b.store(p.m, select(ok, r.m, m0));
     b.store(p.d, select(ok, r.d, d0));
   };
-  const std::array<const double*, 9> fields{p.h,    p.T,    p.f,          p.m,     p.d,
+  const std::array<const double*, 9> fields{p.h,    p.T,      p.f,          p.m,     p.d,
                                             p.peak, p.molten, p.beam_power, p.charge};
   for (std::size_t k0 = 0; k0 < which.n; k0 += kWidth) {
     sel.prefetch(k0 + lanes::kPrefetchBatches * kWidth, fields);
@@ -103,8 +118,8 @@ void advance_adaptive(const ThermalModel& model, const ThermalLaneFields& p,
   const Material& mat = model.material();
   lanes::AdaptiveLanes<Vec> a(model);
   thread_local std::array<ExactSumBins, 5> bins;  // (as advance_single_euler's)
-  lanes::LaneSums beam{bins[0]}, radiated{bins[1]}, thermionic{bins[2]},
-      evaporated_energy{bins[3]}, evaporated_mass{bins[4]};
+  lanes::LaneSums beam{bins[0]}, radiated{bins[1]}, thermionic{bins[2]}, evaporated_energy{bins[3]},
+      evaporated_mass{bins[4]};
   const lanes::Block all{0, kWidth};  // (the sums' lanes: every one, zero where not done)
   Index particle(0);                  // the particle in each lane
   std::size_t next = 0;               // the next particle of `which` to start
@@ -120,6 +135,7 @@ void advance_adaptive(const ThermalModel& model, const ThermalLaneFields& p,
     lanes::prefetch_entries(which.index, next + lanes::kRefillAhead, lanes::count(fill), fields);
     particle = lanes::expand_load(fill, which.index.data() + next, particle);
     const Vec dt = lanes::expand_load(fill, which.steps.data() + next, Vec(1.0)) * step;
+    const std::size_t first = next;
     next += lanes::count(fill);
     // T and f are state_of(h) from the previous step's end (the thermal unit is the only
     // writer of h, T and f); a new particle's enthalpy comes from its initial T and f
@@ -151,7 +167,22 @@ void advance_adaptive(const ThermalModel& model, const ThermalLaneFields& p,
     }
     const Vec phi = lanes::gather_where(fill, p.charge, particle, zero) / (k2pe0 * d);
     a.start(fill, h, T, f, m, d, power, phi, dt);
-    need = need || fill;  // their rates at the start
+    // their rates at the start: handed over by the single Euler step, or to be evaluated
+    lanes::Rates<Vec> r;
+    const bool handed_over = which.radiated.size() == which.index.size();
+    r.radiated = handed_over ? lanes::expand_load(fill, which.radiated.data() + first, zero)
+                             : Vec(std::nan(""));
+    const Mask known = fill && !lanes::is_nan(r.radiated);
+    if (lanes::any(known)) {
+      r.thermionic = lanes::expand_load(fill, which.thermionic.data() + first, zero);
+      r.thermionic_current =
+          lanes::expand_load(fill, which.thermionic_current.data() + first, zero);
+      r.evaporation_mass = lanes::expand_load(fill, which.evaporation_mass.data() + first, zero);
+      r.evaporation = lanes::expand_load(fill, which.evaporation.data() + first, zero);
+      r.eps = lanes::expand_load(fill, which.eps.data() + first, zero);
+      a.set_rates(known, r);
+    }
+    need = need || (fill && !known);
     return fill;
   };
   // the step's result of the particles in the lanes of `done`, written back and tallied

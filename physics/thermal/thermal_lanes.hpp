@@ -35,14 +35,20 @@ struct ThermalLaneTallies {
   std::uint64_t substeps = 0;
 };
 
-// The particles the single Euler step leaves to the adaptive update: their indices, in
-// increasing order, and the time steps each advances.
+// The particles the single Euler step leaves to the adaptive update: their indices, the time
+// steps each advances, and the loss rates at their start state where the single Euler step
+// evaluated them (NaN where it did not), which are the adaptive model's first rates: handed
+// over, they are not evaluated twice (most particles in the beam take this way).
 struct ThermalRest {
   std::vector<std::size_t> index;
   std::vector<double> steps;
+  // the fields of lanes::Rates
+  std::vector<double> radiated, thermionic, thermionic_current, evaporation_mass, evaporation, eps;
   void clear() {
+    for (auto* v : {&steps, &radiated, &thermionic, &thermionic_current, &evaporation_mass,
+                    &evaporation, &eps})
+      v->clear();
     index.clear();
-    steps.clear();
   }
 };
 
