@@ -28,8 +28,10 @@ endfunction()
 
 # Sources of batched SIMD kernels (physics/materials/lanes.hpp): compiled with MPS_SIMD_FLAGS.
 # GCC 12 reports _mm512_undefined_pd() in its own avx512fintrin.h as uninitialised once inlined
-# (GCC bug 105593), hence the two -Wno- for these files only.
+# (GCC bug 105593), hence the two -Wno- for these files only. Further options may follow the
+# file names (mps_lanes_sources(file.cpp OPTIONS ...)).
 function(mps_lanes_sources)
-  set_source_files_properties(${ARGN} PROPERTIES COMPILE_OPTIONS
-    "${MPS_SIMD_FLAGS};-Wno-uninitialized;-Wno-maybe-uninitialized")
+  cmake_parse_arguments(L "" "" "OPTIONS" ${ARGN})
+  set_source_files_properties(${L_UNPARSED_ARGUMENTS} PROPERTIES COMPILE_OPTIONS
+    "${MPS_SIMD_FLAGS};${L_OPTIONS};-Wno-uninitialized;-Wno-maybe-uninitialized")
 endfunction()

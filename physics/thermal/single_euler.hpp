@@ -42,8 +42,11 @@ SingleEuler<V> single_euler(const ThermalModel& model, const V& h0, const V& T0,
   r.T = end.temperature;
   r.f = end.liquid_fraction;
   r.m = m_euler;
-  const auto lost = m_euler != m0;  // evaporating: the diameter follows the mass
-  r.d = any(lost) ? select(lost, d0 * cbrt_near_one(m_euler * (c * inv_mc)), d0) : d0;
+  // evaporating: the diameter follows the mass, computed as the adaptive model's diameter():
+  // every value of this path is then bit for bit what adaptive_step()'s first sub-step gives
+  // (the same expressions in the same order; the thermal unit's routing relies on it)
+  const auto lost = m_euler != m0;
+  r.d = any(lost) ? select(lost, d0 * cbrt_near_one(m_euler / m0), d0) : d0;
   r.rates = rates;
   return r;
 }

@@ -11,6 +11,7 @@
 // on its own state.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -49,6 +50,14 @@ struct ThermalRest {
                     &evaporation, &eps})
       v->clear();
     index.clear();
+  }
+  // particle i over `step_count` steps, its rates left to the adaptive model
+  void add(std::size_t i, double step_count) {
+    index.push_back(i);
+    steps.push_back(step_count);
+    for (auto* v :
+         {&radiated, &thermionic, &thermionic_current, &evaporation_mass, &evaporation, &eps})
+      v->push_back(std::nan(""));
   }
 };
 

@@ -47,12 +47,19 @@ class ThermalUnit : public ProcessUnit {
   // the particles `which` over their steps, with the beam power or none
   void advance(ParticleStore& p, const ParticleSelection& which, bool beam, double test_power,
                double dt);
+  // the particles in the beam of a step: the single Euler step where it pays, else the adaptive
+  // model directly
+  void advance_busy(const ThermalLaneFields& fields, const ParticleSelection& busy, double dt,
+                    ThermalLaneTallies& tallies);
   Material material_;
   ThermalUnitParams p_;
   ThermalModel model_;
   ExactSum beam_, radiated_, thermionic_, evaporated_energy_, evaporated_mass_, melted_,
       resolidified_, substeps_;
   ThermalRest rest_;  // the particles of this step that take the adaptive path
+  // the share of the particles in the beam the single Euler step carried when last tried on
+  // them (advance_busy)
+  double busy_euler_share_ = 1.0;
 };
 
 // Resolve the material a unit section names: `material_data` (a material given as data) if

@@ -208,3 +208,39 @@ TEST(ThermalLanes, AdaptivePathMatchesTheScalarModelInAnyOrder) {
   EXPECT_NEAR(static_cast<double>(ta.substeps), static_cast<double>(substeps),
               0.01 * static_cast<double>(substeps));
 }
+
+TEST(ThermalLanes, SingleEulerStepIsBitForBitTheAdaptiveModelsFirstSubStep) {
+  // A particle the single Euler step carries must end exactly where the adaptive model would
+  // have taken it (the same Euler sub-step, same expressions), so that the thermal unit may send
+  // a particle either way (ThermalUnit::advance routes the particles in the beam by how often
+  // the single Euler step carried them lately) without changing a bit of any result.
+  const Material& w = Material::builtin("tungsten");
+  const ThermalModel model(w, ThermalOptions{});
+  const std::size_t n = 4001;
+  for (const double dt : {10e-9, 50e-9, 800e-9}) {
+    Particles two_paths = stream(w, n), adaptive_only = two_paths;
+    ExactSum s[2][5], melted[2], resolidified[2];
+    ThermalLaneTallies t2{&s[0][0], &s[0][1], &s[0][2], &s[0][3], &s[0][4]};
+    ThermalLaneTallies ta{&s[1][0], &s[1][1], &s[1][2], &s[1][3], &s[1][4]};
+    ThermalRest left;
+    advance_single_euler(model, two_paths.fields(), ParticleSelection{n}, dt, t2, left);
+    const std::size_t carried = n - left.index.size();
+    ASSERT_GT(carried, n / 2) << dt;  // (the comparison covers many of them)
+    advance_adaptive(model, two_paths.fields(), left, dt, t2, {&melted[0], &resolidified[0]});
+    ThermalRest all;
+    for (std::size_t i = 0; i < n; ++i) all.index.push_back(i);
+    all.steps.assign(n, 1.0);
+    advance_adaptive(model, adaptive_only.fields(), all, dt, ta, {&melted[1], &resolidified[1]});
+    EXPECT_EQ(two_paths.h, adaptive_only.h) << dt;
+    EXPECT_EQ(two_paths.T, adaptive_only.T) << dt;
+    EXPECT_EQ(two_paths.f, adaptive_only.f) << dt;
+    EXPECT_EQ(two_paths.m, adaptive_only.m) << dt;
+    EXPECT_EQ(two_paths.d, adaptive_only.d) << dt;
+    EXPECT_EQ(two_paths.peak, adaptive_only.peak) << dt;
+    EXPECT_EQ(two_paths.molten, adaptive_only.molten) << dt;
+    EXPECT_EQ(t2.substeps, ta.substeps) << dt;
+    for (int k = 0; k < 5; ++k) EXPECT_TRUE(s[0][k] == s[1][k]) << dt << " tally " << k;
+    EXPECT_TRUE(melted[0] == melted[1]) << dt;
+    EXPECT_TRUE(resolidified[0] == resolidified[1]) << dt;
+  }
+}
