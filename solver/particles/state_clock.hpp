@@ -58,8 +58,8 @@ struct ParticleSelection {
   }
 };
 
-// The default stride: long enough to pay (bench/run particle-physics, stream mix: 1.0e7 ->
-// 1.45e7 updates/s; 1.57e7 at 32), short enough that the charging unit's hold keeps a long
+// The default stride: long enough to pay (bench/run particle-physics, stream mix: 1.2e7
+// updates/s at stride 1, 2.1e7 at 16), short enough that the charging unit's hold keeps a long
 // step's potential error (at most ~K x 10 mV / 2, ChargingUnit::apply) well below kT/e. On the
 // reference case the radiated, evaporated and thermionic tallies then stay within 2e-5 of an
 // every-step run, while halving that run's 10 ns step changes them by 0.2-3 %
