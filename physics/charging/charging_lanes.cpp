@@ -91,19 +91,15 @@ void advance_implicit(const ChargingModel& model, const ChargingLaneFields& p,
   Vec Ia(0.0), dt(0.0), q0(0.0), d0(1.0);
   const bool beam = p.absorbed_current != nullptr;
   const bool test = p.test_absorbed != 0.0 || p.test_se != 0.0;
-  std::size_t next = 0;  // the next particle of `which` to start
-  const std::array<const double*, 6> fields{p.charge, p.absorbed_current, p.se_current, p.T, p.d,
-                                            p.f};
-  lanes::prefetch_entries(which.index, 0, lanes::kRefillAhead, fields);
+  lanes::RefillList list(which.index, std::array<const double*, 6>{p.charge, p.absorbed_current,
+                                                                   p.se_current, p.T, p.d, p.f});
   // starts the next particles in the lanes of `free` (those left over stay idle)
   auto start = [&](const Mask& free) {
-    const Mask fill = lanes::first_lanes(free, which.index.size() - next);
+    const Mask fill = list.take(free, particle);
     if (!lanes::any(fill)) return fill;
-    lanes::prefetch_entries(which.index, next + lanes::kRefillAhead, lanes::count(fill), fields);
-    particle = lanes::expand_load(fill, which.index.data() + next, particle);
-    dt = select(fill, lanes::expand_load(fill, which.steps.data() + next, zero) * step, dt);
-    const Vec phi = lanes::expand_load(fill, which.newton_start.data() + next, zero);
-    next += lanes::count(fill);
+    const std::size_t first = list.first();
+    dt = select(fill, lanes::expand_load(fill, which.steps.data() + first, zero) * step, dt);
+    const Vec phi = lanes::expand_load(fill, which.newton_start.data() + first, zero);
     const Mask from_phi = fill && !lanes::is_nan(phi);
     q0 = lanes::gather_where(fill, p.charge, particle, q0);
     d0 = lanes::gather_where(fill, p.d, particle, d0);

@@ -83,9 +83,6 @@ struct Block {
 // How many batches ahead a driver prefetches a listed selection's particles (Selection::
 // prefetch): enough to cover a memory access with a batch's work (~100-200 ns).
 inline constexpr std::size_t kPrefetchBatches = 8;
-// How many entries of its list ahead a refilling driver (run_refilled) prefetches the particles
-// it will start (a lane takes a new particle every one to a few rounds).
-inline constexpr std::size_t kRefillAhead = 32;
 
 // A ParticleSelection (the particles a batched driver advances, and over how many time steps
 // each: the multi-rate state clock, solver/particles/state_clock.hpp) read in batches.

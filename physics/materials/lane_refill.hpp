@@ -116,6 +116,39 @@ void prefetch_entries(const std::vector<std::size_t>& index, std::size_t from, s
       if (a) __builtin_prefetch(a + index[k]);
 }
 
+// How many entries of its list ahead a refilling driver prefetches the particles it will start
+// (a lane takes a new particle every one to a few rounds).
+inline constexpr std::size_t kRefillAhead = 32;
+
+// The list of particles a refilling driver starts, in order, with the fields it reads of each
+// (prefetched kRefillAhead entries ahead).
+template <std::size_t N>
+class RefillList {
+ public:
+  RefillList(const std::vector<std::size_t>& index, const std::array<const double*, N>& fields)
+      : index_(index), fields_(fields) {
+    prefetch_entries(index_, 0, kRefillAhead, fields_);
+  }
+  // Puts the next entries' particles into the lanes of `free` of `particle` (the lowest lanes,
+  // as many as entries are left) and returns those lanes; first() is then the first entry
+  // taken, for the driver's other per-entry arrays.
+  Mask take(const Mask& free, Index& particle) {
+    const Mask fill = first_lanes(free, index_.size() - next_);
+    first_ = next_;
+    if (!any(fill)) return fill;
+    prefetch_entries(index_, next_ + kRefillAhead, count(fill), fields_);
+    particle = expand_load(fill, index_.data() + next_, particle);
+    next_ += count(fill);
+    return fill;
+  }
+  std::size_t first() const { return first_; }
+
+ private:
+  const std::vector<std::size_t>& index_;
+  std::array<const double*, N> fields_;
+  std::size_t next_ = 0, first_ = 0;
+};
+
 // Calls f(l, i) for each lane l of m, with that lane's index i (the rare scalar cases).
 template <class F>
 void for_each_lane(const Mask& m, const Index& index, F f) {

@@ -122,21 +122,17 @@ void advance_adaptive(const ThermalModel& model, const ThermalLaneFields& p,
       evaporated_mass{bins[4]};
   const lanes::Block all{0, kWidth};  // (the sums' lanes: every one, zero where not done)
   Index particle(0);                  // the particle in each lane
-  std::size_t next = 0;               // the next particle of `which` to start
   Mask need = a.active();             // lanes whose rates are due (none yet)
   const Vec zero(0.0);
-  const std::array<const double*, 9> fields{p.h,    p.T,      p.f,          p.m,     p.d,
-                                            p.peak, p.molten, p.beam_power, p.charge};
-  lanes::prefetch_entries(which.index, 0, lanes::kRefillAhead, fields);
+  lanes::RefillList list(which.index,
+                         std::array<const double*, 9>{p.h, p.T, p.f, p.m, p.d, p.peak, p.molten,
+                                                      p.beam_power, p.charge});
   // starts the next particles in the lanes of `free` (those left over stay idle)
   auto start = [&](const Mask& free) {
-    const Mask fill = lanes::first_lanes(free, which.index.size() - next);
+    const Mask fill = list.take(free, particle);
     if (!lanes::any(fill)) return fill;
-    lanes::prefetch_entries(which.index, next + lanes::kRefillAhead, lanes::count(fill), fields);
-    particle = lanes::expand_load(fill, which.index.data() + next, particle);
-    const Vec dt = lanes::expand_load(fill, which.steps.data() + next, Vec(1.0)) * step;
-    const std::size_t first = next;
-    next += lanes::count(fill);
+    const std::size_t first = list.first();
+    const Vec dt = lanes::expand_load(fill, which.steps.data() + first, Vec(1.0)) * step;
     // T and f are state_of(h) from the previous step's end (the thermal unit is the only
     // writer of h, T and f); a new particle's enthalpy comes from its initial T and f
     Vec h = lanes::gather_where(fill, p.h, particle, zero);
