@@ -51,8 +51,8 @@ void ThermalUnit::advance_busy(const ThermalLaneFields& fields, const ParticleSe
                                double dt, ThermalLaneTallies& lt) {
   // The single Euler step carries most particles in the beam at short steps (10 ns, the
   // reference case: 77 %) and nearly none at long ones (50 ns, bench_particle_physics: 3 %),
-  // and trying it on a particle it then leaves to the adaptive model costs about as much as a
-  // tenth of that particle's adaptive step. Either way gives the same bits
+  // and trying it on a particle it then leaves to the adaptive model costs about a fifth of that
+  // particle's adaptive step (40 of 200 ns in the bench). Either way gives the same bits
   // (ThermalLanes.SingleEulerStepIsBitForBitTheAdaptiveModelsFirstSubStep), so the unit tries
   // it on all of them while it carried at least half of those it last tried, and otherwise on
   // the first sixteenth only, to see when that changes: a choice of speed alone, which no
