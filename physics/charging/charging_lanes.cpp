@@ -61,15 +61,10 @@ void advance_linear_step(const ChargingModel& model, const ChargingLaneFields& p
     field.add(b, select(ok, s.field * dt, zero));
     b.store(p.charge, select(ok, s.charge, q0));
   };
-  const std::array<const double*, 6> fields{p.charge, p.absorbed_current, p.se_current, p.T, p.d,
-                                            p.f};
-  for (std::size_t k0 = 0; k0 < which.n; k0 += kWidth) {
-    sel.prefetch(k0 + lanes::kPrefetchBatches * kWidth, fields);
-    if (which.steps)
-      batch(k0, Vec(sel.steps_of(k0) * step));
-    else
-      batch(k0, step);
-  }
+  lanes::for_each_batch(
+      sel, step,
+      std::array<const double*, 6>{p.charge, p.absorbed_current, p.se_current, p.T, p.d, p.f},
+      batch);
   absorbed.merge_into(*t.absorbed);
   se.merge_into(*t.se);
   thermionic.merge_into(*t.thermionic);

@@ -117,6 +117,21 @@ struct Selection {
   }
 };
 
+// Calls batch(k0, dt) on each batch of `sel` in turn, with dt the step: a double where every
+// particle takes one step (the common case, cheaper), else each lane's steps x step. The fields
+// of listed particles are prefetched kPrefetchBatches batches ahead.
+template <std::size_t N, class Batch>
+void for_each_batch(const Selection& sel, double step, const std::array<const double*, N>& fields,
+                    Batch batch) {
+  for (std::size_t k0 = 0; k0 < sel.s.n; k0 += kWidth) {
+    sel.prefetch(k0 + kPrefetchBatches * kWidth, fields);
+    if (sel.s.steps)
+      batch(k0, Vec(sel.steps_of(k0) * step));
+    else
+      batch(k0, step);
+  }
+}
+
 // Runs particles through a batch whose lanes each take the next particle as soon as theirs is
 // done (the adaptive thermal and implicit charging updates, whose particles need different
 // numbers of rounds): start(free) puts the next particles into the lanes of the mask `free` and

@@ -93,15 +93,10 @@ void advance_single_euler(const ThermalModel& model, const ThermalLaneFields& p,
     b.store(p.m, select(ok, r.m, m0));
     b.store(p.d, select(ok, r.d, d0));
   };
-  const std::array<const double*, 9> fields{p.h,    p.T,      p.f,          p.m,     p.d,
-                                            p.peak, p.molten, p.beam_power, p.charge};
-  for (std::size_t k0 = 0; k0 < which.n; k0 += kWidth) {
-    sel.prefetch(k0 + lanes::kPrefetchBatches * kWidth, fields);
-    if (which.steps)
-      batch(k0, Vec(sel.steps_of(k0) * step));
-    else
-      batch(k0, step);
-  }
+  lanes::for_each_batch(sel, step,
+                        std::array<const double*, 9>{p.h, p.T, p.f, p.m, p.d, p.peak, p.molten,
+                                                     p.beam_power, p.charge},
+                        batch);
   beam.merge_into(*t.beam);
   radiated.merge_into(*t.radiated);
   thermionic.merge_into(*t.thermionic);
