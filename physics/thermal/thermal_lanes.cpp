@@ -41,26 +41,9 @@ void advance_single_euler(const ThermalModel& model, const ThermalLaneFields& p,
     }
     const Vec h0 = b.load(p.h), T0 = b.load(p.T), f0 = b.load(p.f), m0 = b.load(p.m),
               d0 = b.load(p.d);
-    // Particles the beam alone heats past the Euler prediction's span in this step
-    // (kEulerPredictionSpan) go to the adaptive model without their rates being evaluated here:
-    // a router only, on the particle's own state (the adaptive model's first attempt takes the
-    // same Euler step wherever that holds). In the beam at 50 ns steps, nearly all of them.
-    lanes::Mask beyond = power != power;  // (none)
-    if (lanes::any(power > 0.0)) {
-      beyond = dt * power > lanes::kEulerPredictionSpan * T0 * m0 * lanes::cp(model.material(), T0);
-      if (lanes::all(beyond)) {
-        b.append_where(beyond, rest.index);
-        b.append_values_where(beyond, sel.steps_of(k0), rest.steps);
-        const Vec none(std::nan(""));  // (rates not evaluated)
-        for (auto* v : {&rest.radiated, &rest.thermionic, &rest.thermionic_current,
-                        &rest.evaporation_mass, &rest.evaporation, &rest.eps})
-          b.append_values_where(beyond, none, *v);
-        return;
-      }
-    }
     const Vec phi = b.load(p.charge) / (k2pe0 * d0);  // q / (4 pi eps0 r)
     const auto r = lanes::single_euler(model, h0, T0, f0, m0, d0, power, phi, dt);
-    const auto ok = r.accepted && !beyond;
+    const auto ok = r.accepted;
     b.append_where(!ok, rest.index);
     b.append_values_where(!ok, sel.steps_of(k0), rest.steps);
     // the rates at the start, unless h0 was not set (a new particle: the adaptive model sets it)
