@@ -78,7 +78,7 @@ TEST(ExactSumBins, EqualsExactSumBitForBit) {
     if (bits >> 63) mant = -mant;
     // one value per batch, in rotating lanes
     const std::size_t lane = static_cast<std::size_t>(i % mps::ExactSumBins::kSlots);
-    bins.slots()[lane * mps::ExactSumBins::kBins + static_cast<std::size_t>(biased)] += mant;
+    bins.bins()[mps::ExactSumBins::index(lane, static_cast<std::size_t>(biased))] += mant;
     bins.end_batch();
   }
   bins.flush_into(binned);
