@@ -40,7 +40,11 @@ struct Block {
     return Vec::load_aligned(x.data());
   }
   [[gnu::always_inline]] void store(double* a, const Vec& v) const {
-    if (count == kWidth && !at) return v.store_unaligned(a + i0);
+    if (count == kWidth) {
+      if (!at) return v.store_unaligned(a + i0);
+      using I = xsimd::batch<std::int64_t>;
+      return scatter_at(a, I::load_unaligned(reinterpret_cast<const std::int64_t*>(at)), v);
+    }
     const auto x = values(v);
     for (std::size_t l = 0; l < count; ++l) a[index(l)] = x[l];
   }
@@ -54,9 +58,12 @@ struct Block {
     std::uint32_t bits = bits_of(m);
     if (bits == 0) return;
 #ifdef __AVX512F__
-    const std::size_t size = out.size();  // (one compressing store)
+    // compressed in a register and stored whole (a compressing store to memory is microcoded
+    // and slow on AMD Zen 4); the lanes beyond the count are then cut off
+    const std::size_t size = out.size();
+    out.resize(size + kWidth);
+    _mm512_storeu_pd(out.data() + size, _mm512_maskz_compress_pd(static_cast<__mmask8>(bits), v));
     out.resize(size + static_cast<std::size_t>(std::popcount(bits)));
-    _mm512_mask_compressstoreu_pd(out.data() + size, static_cast<__mmask8>(bits), v);
     return;
 #endif
     const auto y = values(v);

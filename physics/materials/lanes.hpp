@@ -92,6 +92,22 @@ inline Vec gather_at(const double* base, const xsimd::batch<std::int64_t>& index
   return Vec::gather(base, index);
 #endif
 }
+// base[index] = v lane by lane (distinct indices): one scatter with AVX-512. Written from an
+// array lane by lane, the stores waited on the vector store that filled the array (on AMD Zen 4
+// a 64-byte store does not forward to 8-byte loads; microbenchmark in lane_block.hpp's
+// LaneSums).
+inline void scatter_at(double* base, const xsimd::batch<std::int64_t>& index, const Vec& v) {
+#if defined(__AVX512F__)
+  static_assert(kWidth == 8);
+  _mm512_i64scatter_pd(base, index, v, sizeof(double));
+#else
+  alignas(64) std::array<double, kWidth> x;
+  alignas(64) std::array<std::int64_t, kWidth> at;
+  v.store_aligned(x.data());
+  index.store_aligned(at.data());
+  for (std::size_t l = 0; l < kWidth; ++l) base[at[l]] = x[l];
+#endif
+}
 // table[index] lane by lane; index holds whole numbers (as doubles) within the table
 inline Vec gather(const double* table, const Vec& index) {
   return gather_at(table, xsimd::batch_cast<std::int64_t>(index));
