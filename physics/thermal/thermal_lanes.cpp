@@ -143,7 +143,8 @@ void advance_adaptive(const ThermalModel& model, const ThermalLaneFields& p,
     a.start(fill, h, T, f, m, d, power, phi, dt);
     // their rates at the start: handed over by the single Euler step, or to be evaluated
     lanes::Rates<Vec> r;
-    const bool handed_over = which.radiated.size() == which.index.size();
+    // (a batch across the end of the rated entries evaluates its rates: the same values)
+    const bool handed_over = first + lanes::count(fill) <= which.rated();
     r.radiated = handed_over ? lanes::expand_load(fill, which.radiated.data() + first, zero)
                              : Vec(std::nan(""));
     const Mask known = fill && !lanes::is_nan(r.radiated);

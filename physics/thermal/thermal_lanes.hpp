@@ -39,7 +39,9 @@ struct ThermalLaneTallies {
 // The particles the single Euler step leaves to the adaptive update: their indices, the time
 // steps each advances, and the loss rates at their start state where the single Euler step
 // evaluated them (NaN where it did not), which are the adaptive model's first rates: handed
-// over, they are not evaluated twice (most particles in the beam take this way).
+// over, they are not evaluated twice (most particles in the beam take this way). The rates cover
+// the first entries only (rated() of them): the particles appended after those by add(), which
+// the single Euler step did not try, have none.
 struct ThermalRest {
   std::vector<std::size_t> index;
   std::vector<double> steps;
@@ -51,13 +53,15 @@ struct ThermalRest {
       v->clear();
     index.clear();
   }
-  // particle i over `step_count` steps, its rates left to the adaptive model
-  void add(std::size_t i, double step_count) {
-    index.push_back(i);
-    steps.push_back(step_count);
-    for (auto* v :
-         {&radiated, &thermionic, &thermionic_current, &evaporation_mass, &evaporation, &eps})
-      v->push_back(std::nan(""));
+  std::size_t rated() const { return radiated.size(); }
+  // the n particles list[0..n), over steps[k] steps each (1 where steps is null), their rates
+  // left to the adaptive model
+  void add(const std::size_t* list, const double* step_counts, std::size_t n) {
+    index.insert(index.end(), list, list + n);
+    if (step_counts)
+      steps.insert(steps.end(), step_counts, step_counts + n);
+    else
+      steps.resize(steps.size() + n, 1.0);
   }
 };
 

@@ -65,7 +65,7 @@ void ThermalUnit::advance_busy(const ThermalLaneFields& fields, const ParticleSe
   if (tried > 0)
     busy_euler_share_ =
         1.0 - static_cast<double>(rest_.index.size() - left_before) / static_cast<double>(tried);
-  for (std::size_t k = tried; k < busy.n; ++k) rest_.add(busy.list[k], busy.steps[k]);
+  rest_.add(busy.list + tried, busy.steps ? busy.steps + tried : nullptr, busy.n - tried);
 }
 
 std::vector<TallyRef> ThermalUnit::tallies() {
