@@ -191,7 +191,7 @@ struct LaneSums {
 #ifdef __AVX512F__
     // one gather, add and scatter: on AMD Zen 4 18-28 ns per batch, against 64-87 ns for eight
     // scalar read-modify-writes (a microbenchmark of five tallies' adds; with the adds left out
-    // bench_particle_physics ran 1.3x faster, so they had to be cheap)
+    // bench_particle_physics ran 1.3-1.6x faster, so they had to be cheap)
     static_assert(sizeof(long long) == sizeof(std::int64_t));
     auto* base = reinterpret_cast<long long*>(bins_of);
     const __m512i old = _mm512_i64gather_epi64(at, base, sizeof(std::int64_t));

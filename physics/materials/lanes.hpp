@@ -92,10 +92,11 @@ inline Vec gather_at(const double* base, const xsimd::batch<std::int64_t>& index
   return Vec::gather(base, index);
 #endif
 }
-// base[index] = v lane by lane (distinct indices): one scatter with AVX-512. Written from an
-// array lane by lane, the stores waited on the vector store that filled the array (on AMD Zen 4
-// a 64-byte store does not forward to 8-byte loads; microbenchmark in lane_block.hpp's
-// LaneSums).
+// base[index] = v lane by lane (distinct indices): one scatter with AVX-512. Scalar accesses to
+// an array just filled by a vector store are slow on AMD Zen 4: a microbenchmark of LaneSums'
+// eight adds per batch (lane_block.hpp) took 64-87 ns so, 16-25 ns with the lanes extracted in
+// registers, 18-28 ns as a gather and a scatter, consistent with the 64-byte store not being
+// forwarded to the 8-byte loads.
 inline void scatter_at(double* base, const xsimd::batch<std::int64_t>& index, const Vec& v) {
 #if defined(__AVX512F__)
   static_assert(kWidth == 8);
