@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "solver/base/huge_page_allocator.hpp"
+
 namespace mps {
 
 enum class ParticleState : std::uint8_t {
@@ -81,6 +83,9 @@ const std::array<FieldInfo, kFieldCount>& field_table();
 // neighbours. The ghosts stay between steps (the solver refreshes their fields in place each step,
 // forward_ghosts) until the owned set changes: push_back, resize, compact, sort_by_id,
 // unpack_append and clear drop them first, so the owned particles always come first.
+// A field's values, one per particle (huge pages for large stores: huge_page_allocator.hpp).
+using FieldArray = std::vector<double, HugePageAllocator<double>>;
+
 class ParticleStore {
  public:
   std::size_t size() const { return id_.size() - ghosts_; }  // owned particles
@@ -89,8 +94,8 @@ class ParticleStore {
   bool empty() const { return size() == 0; }
 
   // Field arrays: p[Field::px][i], size_with_ghosts() long. Raw pointers for hot loops.
-  std::vector<double>& operator[](Field f) { return data_[static_cast<int>(f)]; }
-  const std::vector<double>& operator[](Field f) const { return data_[static_cast<int>(f)]; }
+  FieldArray& operator[](Field f) { return data_[static_cast<int>(f)]; }
+  const FieldArray& operator[](Field f) const { return data_[static_cast<int>(f)]; }
   double* ptr(Field f) { return data_[static_cast<int>(f)].data(); }
   const double* ptr(Field f) const { return data_[static_cast<int>(f)].data(); }
   std::vector<std::uint64_t>& ids() { return id_; }
@@ -134,7 +139,7 @@ class ParticleStore {
   std::size_t bytes_per_particle() const;
 
  private:
-  std::array<std::vector<double>, kFieldCount> data_;
+  std::array<FieldArray, kFieldCount> data_;
   std::vector<std::uint64_t> id_;
   std::vector<ParticleState> state_;
   std::vector<std::uint8_t> lag_;

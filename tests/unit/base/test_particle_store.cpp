@@ -17,7 +17,7 @@ TEST(ParticleStore, PushCompactSortKeepIds) {
   EXPECT_EQ(p.ids(), (std::vector<std::uint64_t>{5, 9, 1}));
   p.sort_by_id();
   EXPECT_EQ(p.ids(), (std::vector<std::uint64_t>{1, 5, 9}));
-  EXPECT_EQ(p[Field::mass], (std::vector<double>{10, 50, 90}));
+  EXPECT_EQ(p[Field::mass], (mps::FieldArray{10, 50, 90}));
 }
 
 TEST(ParticleStore, PackUnpackRoundTrip) {
